@@ -1,0 +1,1 @@
+"""Streamlit pages: thin views over ``studio``. ``pages.common`` holds what they share."""

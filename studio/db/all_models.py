@@ -1,0 +1,6 @@
+"""Import every module that defines tables, so ``Base.metadata`` is complete.
+
+A capability that adds tables appends its models module here (and adds an Alembic revision).
+"""
+
+import studio.db.models  # noqa: F401
