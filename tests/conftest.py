@@ -82,13 +82,16 @@ def _pg_schema():
         return f"error: {exc}"
     sep = "&" if "?" in PG_URL else "?"
     url = f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    engine = make_engine(url)
-    migrate(engine)
-    engine.dispose()
-    yield url
-    with base.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    base.dispose()
+    try:
+        engine = make_engine(url)
+        migrate(engine)
+        engine.dispose()
+        yield url
+    finally:
+        dispose_engines()
+        with base.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        base.dispose()
 
 
 def _truncate_all(engine) -> None:

@@ -218,10 +218,7 @@ def product_row(product: Product) -> dict:
     """A product as export cells (strings and numbers), in COLUMNS order."""
     row = {}
     for name in COLUMN_NAMES:
-        if name == "producer":
-            value = product.producer.name
-        else:
-            value = getattr(product, name)
+        value = product.producer.name if name == "producer" else getattr(product, name)
         if name in LIST_FIELDS:
             value = "; ".join(value or [])
         elif isinstance(value, date):

@@ -1,0 +1,1 @@
+"""Calendar and publishing: posts, job queue, channels, audit log."""

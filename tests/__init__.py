@@ -1,0 +1,1 @@
+"""OCOP Live Studio tests."""
