@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from pages.auth import allowed_workspaces, current_user, logout
 from pages.common import db, tr
-from studio.catalog.service import list_workspaces
+from studio.accounts.permissions import can
 
 st.set_page_config(page_title="OCOP Live Studio", page_icon="🌾", layout="wide")
 
@@ -13,25 +14,48 @@ PAGES = [
     ("nav.section.catalog", "pages/producers.py", "nav.producers", "👩‍🌾"),
     ("nav.section.catalog", "pages/products.py", "nav.products", "📦"),
     ("nav.section.catalog", "pages/fact_sheet.py", "nav.fact_sheet", "📋"),
-    ("nav.section.catalog", "pages/import_export.py", "nav.import_export", "⇅"),
+    ("nav.section.catalog", "pages/import_export.py", "nav.import_export", "🔃"),
     ("nav.section.catalog", "pages/labels.py", "nav.labels", "🔳"),
+    ("nav.section.people", "pages/exercises.py", "nav.exercises", "🎓"),
+    ("nav.section.people", "pages/workshop.py", "nav.workshop", "🧑‍🏫"),
+    ("nav.section.people", "pages/users.py", "nav.users", "🔑"),
     ("nav.section.system", "pages/settings.py", "nav.settings", "⚙️"),
 ]
+# Pages that need a permission beyond being logged in (see studio/accounts/permissions.py).
+PAGE_ACTIONS = {"pages/users.py": "users.manage", "pages/workshop.py": "workshop.create",
+                "pages/settings.py": "settings.view"}
+# What someone who is not logged in may open.
+PUBLIC_PAGES = [("pages/login.py", "nav.login", "🔐"), ("pages/join.py", "nav.join", "🎟️")]
+
+with db() as session:
+    user = current_user(session)
+    role = user.role if user else None
+    spaces = [(w.slug, w.name) for w in allowed_workspaces(session)] if user else []
 
 with st.sidebar:
     st.radio(tr("sidebar.language"), ["vi", "en"], key="lang", horizontal=True,
              format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code])
-    with db() as session:
-        slugs = [(w.slug, w.name) for w in list_workspaces(session)]
-    if slugs:
-        names = dict(slugs)
-        st.selectbox(tr("sidebar.workspace"), list(names), key="workspace",
-                     format_func=lambda s: names.get(s, s))
-    else:
-        st.caption(tr("common.no_workspace"))
+    if user is not None:
+        st.caption(tr("accounts.signed_in_as", name=user.display_name, role=user.role))
+        if spaces:
+            names = dict(spaces)
+            st.selectbox(tr("sidebar.workspace"), list(names), key="workspace",
+                         format_func=lambda s: names.get(s, s))
+        else:
+            st.caption(tr("common.no_workspace"))
+        if st.button(tr("accounts.logout"), key="logout"):
+            logout()
+            st.rerun()
 
-sections: dict[str, list] = {}
-for section, path, title, icon in PAGES:
-    sections.setdefault(tr(section), []).append(
-        st.Page(path, title=tr(title), icon=icon, default=path == "pages/home.py"))
-st.navigation(sections).run()
+if user is None:
+    pages = [st.Page(path, title=tr(title), icon=icon, default=path == "pages/login.py")
+             for path, title, icon in PUBLIC_PAGES]
+    st.navigation(pages).run()
+else:
+    sections: dict[str, list] = {}
+    for section, path, title, icon in PAGES:
+        action = PAGE_ACTIONS.get(path)
+        if action is None or can(role, action):
+            sections.setdefault(tr(section), []).append(
+                st.Page(path, title=tr(title), icon=icon, default=path == "pages/home.py"))
+    st.navigation(sections).run()

@@ -10,7 +10,6 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from studio.catalog.service import get_workspace, list_workspaces
 from studio.config import get_settings
 from studio.db.models import Workspace
 from studio.db.session import get_engine, session_scope
@@ -45,13 +44,13 @@ def db() -> Iterator:
 
 def workspace(session) -> Workspace | None:
     """The sidebar's current workspace (the first one when none is chosen yet)."""
+    from pages.auth import allowed_workspaces  # scoped to the logged-in user
+
     slug = st.session_state.get("workspace")
-    spaces = list_workspaces(session)
+    spaces = allowed_workspaces(session)
     if not spaces:
         return None
-    if slug and any(w.slug == slug for w in spaces):
-        return get_workspace(session, slug)
-    return spaces[0]
+    return next((w for w in spaces if w.slug == slug), spaces[0])
 
 
 def require_workspace(session) -> Workspace:

@@ -25,6 +25,7 @@ CAPABILITIES = (
     "studio.video.cli",
     "studio.publish.cli",
     "studio.live.cli",
+    "studio.accounts.cli",
     "studio.workshop.cli",
 )
 
@@ -49,13 +50,33 @@ def add_workspace(parser: argparse.ArgumentParser) -> None:
 @contextmanager
 def open_workspace(args: argparse.Namespace) -> Iterator[tuple]:
     """(session, workspace) for a command's ``--workspace``; commits when the command succeeds."""
-    from studio.catalog.service import get_workspace
     from studio.db.session import get_engine, is_migrated, session_scope
 
     if not is_migrated(get_engine()):
         raise StudioError("the database is not initialised; run 'python -m studio init' first")
     with session_scope() as session:
-        yield session, get_workspace(session, getattr(args, "workspace", None))
+        yield session, scoped_workspace(session, getattr(args, "workspace", None))
+
+
+def scoped_workspace(session, slug: str | None):
+    """The workspace a command works on. With STUDIO_USER set, only one that user may see."""
+    from studio.catalog.service import get_workspace
+    from studio.config import get_settings
+
+    username = get_settings().cli_user
+    if not username:
+        return get_workspace(session, slug)  # the machine's operator: every workspace
+    from studio.accounts.auth import get_user, require_workspace_access, visible_workspaces
+
+    user = get_user(session, username)
+    if slug:
+        return require_workspace_access(session, user, slug)
+    spaces = visible_workspaces(session, user)
+    if len(spaces) != 1:
+        names = ", ".join(w.slug for w in spaces) or "none"
+        raise StudioError(f"user '{user.username}' has {len(spaces)} workspaces ({names}); "
+                          "choose one with --workspace")
+    return spaces[0]
 
 
 def emit(args: argparse.Namespace, data: object, text: str | Callable[[], str] = "") -> None:

@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     queue_url: str | None = Field(None, validation_alias=_env("STUDIO_QUEUE_URL"))
     secret_key: SecretStr | None = Field(None, validation_alias=_env("STUDIO_SECRET_KEY"))
     admin_password: SecretStr | None = Field(None, validation_alias=_env("STUDIO_ADMIN_PASSWORD"))
+    # Accounts: "auto" = one-click single-user mode only while served on this machine alone.
+    single_user: str = Field("auto", validation_alias=_env("STUDIO_SINGLE_USER"))
+    # The CLI acts as this user (and sees only their workspaces) when set.
+    cli_user: str | None = Field(None, validation_alias=_env("STUDIO_USER"))
+    # Base URL printed on workshop join sheets (default: this machine's LAN address).
+    public_url: str | None = Field(None, validation_alias=_env("STUDIO_PUBLIC_URL"))
 
     @field_validator("default_lang")
     @classmethod
@@ -46,6 +52,19 @@ class Settings(BaseSettings):
         if value not in ("vi", "en"):
             raise ValueError("STUDIO_LANG must be 'vi' or 'en'")
         return value
+
+    @field_validator("single_user")
+    @classmethod
+    def _known_mode(cls, value: str) -> str:
+        if value not in ("auto", "on", "off"):
+            raise ValueError("STUDIO_SINGLE_USER must be auto, on or off")
+        return value
+
+    @property
+    def single_user_active(self) -> bool:
+        """One-click entry without a password: never while the studio is open to the network."""
+        local = self.host in ("127.0.0.1", "localhost", "::1")
+        return local and self.single_user in ("auto", "on")
 
     @property
     def db_url(self) -> str:

@@ -26,6 +26,11 @@ def cmd_init(args: argparse.Namespace) -> int:
     report = init_studio(with_demo=args.with_demo)
     emit(args, report, lambda: f"database ready at {report['database']}"
          + ("; demo catalog loaded" if report["demo_loaded"] else ""))
+    if report["admin_password"] and not args.json:
+        # Shown once, never stored in clear: the console is the only place it appears.
+        print(f"first start: user 'admin' created with password: {report['admin_password']}\n"
+              "  keep it safe; change it on the Users page (or set STUDIO_ADMIN_PASSWORD "
+              "before the first start)")
     return 0
 
 

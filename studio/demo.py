@@ -165,29 +165,35 @@ def _placeholder_photo(title: str, color: tuple[int, int, int]) -> bytes:
 COLORS = [(120, 84, 52), (46, 110, 64), (150, 96, 40)]
 
 
-def load_demo() -> dict:
-    """Load (or top up) the demo workspace; returns counts."""
+def seed_workspace(session, ws) -> int:
+    """Add the demo producers and products to ``ws`` (skips what exists); returns new products."""
     from studio.assets import store_image
 
     created = 0
+    for index, entry in enumerate(PRODUCERS):
+        raw = entry["producer"]
+        producer = session.scalar(select(Producer).where(
+            Producer.workspace_id == ws.id, Producer.name == raw["name"]))
+        if producer is None:
+            producer = save_producer(session, ws, raw)
+        for item in entry["products"]:
+            try:
+                get_product(session, ws, item["slug"])
+                continue
+            except NotFound:
+                pass
+            product = save_product(session, ws, producer, item)
+            store_image(session, ws, _placeholder_photo(item["name_vi"], COLORS[index]),
+                        f"{item['slug']}.png", product_id=product.id)
+            created += 1
+    return created
+
+
+def load_demo() -> dict:
+    """Load (or top up) the demo workspace; returns counts."""
     with session_scope() as session:
         ws = ensure_workspace(session, *WORKSPACE)
-        for index, entry in enumerate(PRODUCERS):
-            raw = entry["producer"]
-            producer = session.scalar(select(Producer).where(
-                Producer.workspace_id == ws.id, Producer.name == raw["name"]))
-            if producer is None:
-                producer = save_producer(session, ws, raw)
-            for item in entry["products"]:
-                try:
-                    get_product(session, ws, item["slug"])
-                    continue
-                except NotFound:
-                    pass
-                product = save_product(session, ws, producer, item)
-                store_image(session, ws, _placeholder_photo(item["name_vi"], COLORS[index]),
-                            f"{item['slug']}.png", product_id=product.id)
-                created += 1
+        created = seed_workspace(session, ws)
         producers = session.scalars(select(Producer).where(Producer.workspace_id == ws.id))
         products = session.scalars(select(Product).where(Product.workspace_id == ws.id))
         return {"workspace": ws.slug, "producers": len(list(producers)),

@@ -19,5 +19,11 @@ def init_studio(with_demo: bool = False) -> dict:
 
         load_demo()
         loaded = True
+    from studio.accounts.auth import ensure_admin
+    from studio.db.session import session_scope
+
+    given = settings.admin_password.get_secret_value() if settings.admin_password else None
+    with session_scope(engine) as session:
+        generated = ensure_admin(session, given)
     return {"database": mask_url(settings.db_url), "data_dir": str(settings.data_dir),
-            "new": was_new, "demo_loaded": loaded}
+            "new": was_new, "demo_loaded": loaded, "admin_password": generated}

@@ -3,4 +3,5 @@
 A capability that adds tables appends its models module here (and adds an Alembic revision).
 """
 
+import studio.accounts.models  # noqa: F401
 import studio.db.models  # noqa: F401

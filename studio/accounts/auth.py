@@ -1,0 +1,164 @@
+"""Users, password hashing (argon2), login with a growing lock-out delay, workspace scoping."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from studio.accounts.models import Membership, Seat, User, Workshop
+from studio.accounts.permissions import ROLES, PermissionDenied
+from studio.db.models import Workspace
+from studio.errors import Conflict, NotFound, StudioError
+
+_hasher = PasswordHasher()
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MIN_PASSWORD = 8
+#: Failures allowed before the first lock; each further failure doubles the wait (capped).
+FREE_FAILURES = 5
+LOCK_BASE_S = 30
+LOCK_MAX_S = 15 * 60
+SESSION_IDLE = timedelta(hours=2)
+
+
+class LoginFailed(StudioError):
+    """Wrong username or password (deliberately not saying which)."""
+
+
+class LockedOut(StudioError):
+    """Too many failures: wait, then try again. Never permanent."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise StudioError(f"the password is too short: use at least {MIN_PASSWORD} characters",
+                          key="accounts.password_short", min=MIN_PASSWORD)
+    return _hasher.hash(password)
+
+
+def create_user(session: Session, username: str, password: str, role: str,
+                display_name: str = "", workspaces: list[Workspace] = ()) -> User:
+    """A new user; the username is lower-cased; the password is stored as an argon2 hash."""
+    username = username.strip().lower()
+    if not USERNAME_RE.match(username):
+        raise StudioError("a username is 2–64 characters: a-z, 0-9, '.', '_' or '-'",
+                          key="accounts.username_format")
+    if role not in ROLES:
+        raise StudioError(f"unknown role '{role}'; use one of: {', '.join(ROLES)}",
+                          key="accounts.role_unknown", role=role)
+    if session.scalar(select(User).where(User.username == username)) is not None:
+        raise Conflict(f"the username '{username}' is taken; choose another",
+                       key="accounts.username_taken", username=username)
+    user = User(username=username, display_name=display_name or username,
+                password_hash=hash_password(password), role=role, failed_logins=0)
+    session.add(user)
+    session.flush()
+    for ws in workspaces:
+        grant(session, user, ws)
+    return user
+
+
+def grant(session: Session, user: User, ws: Workspace) -> None:
+    exists = session.scalar(select(Membership).where(
+        Membership.user_id == user.id, Membership.workspace_id == ws.id))
+    if exists is None:
+        session.add(Membership(user_id=user.id, workspace_id=ws.id))
+        session.flush()
+
+
+def lock_delay(failures: int) -> int:
+    """Seconds to wait after ``failures`` consecutive failures (0 while under the free count)."""
+    if failures < FREE_FAILURES:
+        return 0
+    return min(LOCK_MAX_S, LOCK_BASE_S * 2 ** (failures - FREE_FAILURES))
+
+
+def authenticate(session: Session, username: str, password: str,
+                 now: datetime | None = None) -> User:
+    """The user when the password is right; LoginFailed or LockedOut otherwise."""
+    now = now or _now()
+    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None or not user.active:
+        _hasher.hash("x" * MIN_PASSWORD)  # same work as a real check: no timing oracle
+        raise LoginFailed("wrong username or password", key="accounts.login_failed")
+    if user.locked_until and user.locked_until > now:
+        wait = int((user.locked_until - now).total_seconds()) + 1
+        raise LockedOut(f"too many failed logins: try again in {wait} s",
+                        key="accounts.locked", seconds=wait)
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        user.failed_logins += 1
+        delay = lock_delay(user.failed_logins)
+        user.locked_until = now + timedelta(seconds=delay) if delay else None
+        session.flush()
+        raise LoginFailed("wrong username or password", key="accounts.login_failed") from None
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    session.flush()
+    return user
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    session.flush()
+
+
+def visible_workspaces(session: Session, user: User) -> list[Workspace]:
+    """Admins see all; trainers their memberships and their workshops' seats; others their own."""
+    stmt = select(Workspace).order_by(Workspace.slug)
+    if user.role == "admin":
+        return list(session.scalars(stmt))
+    member = select(Membership.workspace_id).where(Membership.user_id == user.id)
+    ids = set(session.scalars(member))
+    if user.role == "trainer":
+        seats = select(Seat.workspace_id).join(Workshop).where(Workshop.trainer_id == user.id)
+        ids |= set(session.scalars(seats))
+    if not ids:
+        return []
+    return list(session.scalars(stmt.where(Workspace.id.in_(ids))))
+
+
+def require_workspace_access(session: Session, user: User, slug: str) -> Workspace:
+    """The workspace ``slug`` if ``user`` may see it; the same error whether or not it exists."""
+    for ws in visible_workspaces(session, user):
+        if ws.slug == slug:
+            return ws
+    raise PermissionDenied(f"no workspace '{slug}' that you may open; ask its trainer",
+                           key="accounts.no_workspace", slug=slug)
+
+
+def get_user(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None:
+        raise NotFound(f"no user '{username}'; 'python -m studio user list' shows them")
+    return user
+
+
+def ensure_admin(session: Session, password: str | None) -> str | None:
+    """Create the first admin when there is no user; returns a generated password (else None)."""
+    if session.scalar(select(func.count()).select_from(User)):
+        return None
+    generated = None
+    if not password:
+        generated = password = secrets.token_urlsafe(12)
+    create_user(session, "admin", password, "admin", "Admin")
+    return generated
+
+
+def session_expired(last_seen: datetime, now: datetime | None = None) -> bool:
+    return (now or _now()) - last_seen > SESSION_IDLE
