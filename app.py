@@ -16,6 +16,8 @@ PAGES = [
     ("nav.section.catalog", "pages/fact_sheet.py", "nav.fact_sheet", "📋"),
     ("nav.section.catalog", "pages/import_export.py", "nav.import_export", "🔃"),
     ("nav.section.catalog", "pages/labels.py", "nav.labels", "🔳"),
+    ("nav.section.live", "pages/live_desk.py", "nav.live_desk", "🛒"),
+    ("nav.section.live", "pages/live_summary.py", "nav.live_summary", "📊"),
     ("nav.section.people", "pages/exercises.py", "nav.exercises", "🎓"),
     ("nav.section.people", "pages/workshop.py", "nav.workshop", "🧑‍🏫"),
     ("nav.section.people", "pages/users.py", "nav.users", "🔑"),
