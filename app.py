@@ -18,6 +18,8 @@ PAGES = [
     ("nav.section.catalog", "pages/labels.py", "nav.labels", "🔳"),
     ("nav.section.live", "pages/live_desk.py", "nav.live_desk", "🛒"),
     ("nav.section.live", "pages/live_summary.py", "nav.live_summary", "📊"),
+    ("nav.section.translate", "pages/translate.py", "nav.translate", "🌐"),
+    ("nav.section.translate", "pages/glossary.py", "nav.glossary", "📖"),
     ("nav.section.people", "pages/exercises.py", "nav.exercises", "🎓"),
     ("nav.section.people", "pages/workshop.py", "nav.workshop", "🧑‍🏫"),
     ("nav.section.people", "pages/users.py", "nav.users", "🔑"),

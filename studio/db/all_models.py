@@ -6,3 +6,4 @@ A capability that adds tables appends its models module here (and adds an Alembi
 import studio.accounts.models  # noqa: F401
 import studio.db.models  # noqa: F401
 import studio.live.models  # noqa: F401
+import studio.translate.models  # noqa: F401
