@@ -21,6 +21,7 @@ CAPABILITIES = (
     "studio.core_cli",
     "studio.catalog.cli",
     "studio.writing.cli",
+    "studio.writing.check_cli",
     "studio.translate.cli",
     "studio.video.cli",
     "studio.publish.cli",

@@ -7,3 +7,4 @@ import studio.accounts.models  # noqa: F401
 import studio.db.models  # noqa: F401
 import studio.live.models  # noqa: F401
 import studio.translate.models  # noqa: F401
+import studio.writing.models  # noqa: F401
