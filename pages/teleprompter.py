@@ -1,5 +1,7 @@
 """Teleprompter: a live script in large text, scrolling, with the current segment's timer."""
 
+import time
+
 import streamlit as st
 import streamlit.components.v1 as components
 
@@ -9,7 +11,7 @@ from studio.catalog.service import list_products
 from studio.errors import StudioError
 from studio.writing import generate
 from studio.writing.script import clock
-from studio.writing.teleprompter import Teleprompter, teleprompter_html
+from studio.writing.teleprompter import Teleprompter, record_rehearsal, teleprompter_html
 
 UI = lang()
 st.title(tr("writing.teleprompter.title"))
@@ -59,3 +61,17 @@ if script:
     st.info(tr("writing.teleprompter.now", title=pos.segment.title,
                 left=clock(pos.remaining_s), total=clock(prompter.total_s)))
     components.html(teleprompter_html(script, font_px=font, speed_px_s=speed), height=600)
+    # A timed rehearsal is recorded for the workshop's exercise 3 (real data, not a checkbox).
+    started = st.session_state.get("teleprompter.rehearsal_started")
+    r1, r2 = st.columns(2)
+    if started is None and r1.button(tr("writing.teleprompter.rehearse"), key="teleprompter.start"):
+        st.session_state["teleprompter.rehearsal_started"] = time.time()
+        st.rerun()
+    if started is not None:
+        r1.caption(tr("writing.teleprompter.rehearsing", m=int((time.time() - started) // 60)))
+        if r2.button(tr("writing.teleprompter.rehearse_stop"), key="teleprompter.stop"):
+            seconds = time.time() - st.session_state.pop("teleprompter.rehearsal_started")
+            with db() as session:
+                ws = require_workspace(session)
+                record_rehearsal(ws, seconds, int(script.get("minutes") or 0) or 1, script_lang)
+            st.success(tr("writing.teleprompter.rehearsed", m=int(seconds // 60)))

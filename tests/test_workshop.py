@@ -180,3 +180,57 @@ def test_sample_livestream_is_made_once(sqlite_engine):
     first = path.stat().st_mtime_ns
     assert path.stat().st_size > 100_000
     assert ensure_sample_livestream().stat().st_mtime_ns == first
+
+
+def test_story_and_script_exercises_need_real_work(session):
+    from studio.writing.service import generate, save_draft
+    from studio.writing.teleprompter import record_rehearsal
+
+    seat = create_workshop(session, "Lớp", seats=1).seats[0]
+    _, ws = join(session, seat.code, "Lan", "mat-khau-123")  # the demo pack
+    product = list_products(session, ws)[0]
+    state = seat_progress(session, seat)["steps"]
+    assert not state[2]["done"] and not state[3]["done"]
+    made = generate(session, ws, [product.slug], "story", ["vi", "en"])
+    # a story with a health claim added by hand: saved, but a blocking finding stays open
+    texts = {**made.texts, "vi": {**made.texts["vi"],
+                                  "short": made.texts["vi"]["short"] + " Trà chữa tiểu đường."}}
+    from studio.writing.checks import run_checks
+
+    bad = [f.to_dict() for f in run_checks(texts["vi"]["short"], "vi")]
+    assert any(f["severity"] == "error" for f in bad)
+    save_draft(session, ws, product, "story", None, texts, bad)
+    row = seat_progress(session, seat)
+    assert not row["steps"][2]["done"] and row["open_findings"] >= 1
+    save_draft(session, ws, product, "story", None, made.texts, [])
+    assert seat_progress(session, seat)["steps"][2]["done"]
+    # exercise 3: a 10-minute script is too short; a 15-minute one needs a real rehearsal
+    generate(session, ws, [product.slug], "script", ["vi"], minutes=10)
+    record_rehearsal(ws, 600, 10, "vi")
+    assert not seat_progress(session, seat)["steps"][3]["done"]
+    generate(session, ws, [product.slug], "script", ["vi"], minutes=15)
+    record_rehearsal(ws, 60, 15, "vi")  # a one-minute try-out is not a rehearsal
+    assert not seat_progress(session, seat)["steps"][3]["done"]
+    record_rehearsal(ws, 240, 15, "vi")
+    session.flush()
+    assert seat_progress(session, seat)["steps"][3]["done"]
+
+
+def test_handout_has_both_languages(session):
+    from pypdf import PdfReader
+
+    workshop = create_workshop(session, "Lớp", seats=1)
+    _, ws = join(session, workshop.seats[0].code, "Bà Lan", "mat-khau-123")
+    import io
+
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(handout_pdf(session, ws))).pages)
+    assert "Câu chuyện sản phẩm (tiếng Việt)" in text and "(tiếng Anh)" in text
+    assert "OCOP" in text
+
+
+def test_rehearsal_input_is_checked():
+    from studio.db.models import Workspace
+    from studio.writing.teleprompter import record_rehearsal
+
+    with pytest.raises(StudioError, match="positive length"):
+        record_rehearsal(Workspace(slug="x", name="x", settings={}), -5, 15, "vi")

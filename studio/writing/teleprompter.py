@@ -10,6 +10,7 @@ import html
 import json
 from bisect import bisect_right
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from studio.errors import StudioError
 
@@ -109,3 +110,29 @@ document.getElementById('go').onclick=()=>{run=!run};
 document.getElementById('reset').onclick=()=>{run=false;acc=0;view.scrollTop=0};
 requestAnimationFrame(tick);
 </script></body></html>"""
+
+
+#: A rehearsal shorter than this is a try-out, not a rehearsal (workshop exercise 3).
+MIN_REHEARSAL_S = 180
+
+
+def record_rehearsal(ws, seconds: float, script_minutes: int, lang: str,
+                     now: datetime | None = None) -> dict:
+    """Keep one timed teleprompter run in the workspace's settings (the exercise reads it)."""
+    if seconds < 0 or script_minutes <= 0:
+        raise StudioError("a rehearsal needs a positive length; start the teleprompter again")
+    entry = {"at": (now or datetime.now(UTC)).isoformat(), "seconds": int(seconds),
+             "script_minutes": int(script_minutes), "lang": lang}
+    settings = dict(ws.settings or {})
+    settings["rehearsals"] = [*settings.get("rehearsals", [])[-49:], entry]
+    ws.settings = settings  # a new dict, so the JSON column is written
+    return entry
+
+
+def rehearsals(ws, since: datetime | None = None) -> list[dict]:
+    out = []
+    for entry in (ws.settings or {}).get("rehearsals", []):
+        at = datetime.fromisoformat(entry["at"])
+        if since is None or at >= since:
+            out.append(entry)
+    return out
