@@ -47,7 +47,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Run Streamlit in the foreground (the job queue consumer joins it when it lands)."""
+    """Run Streamlit in the foreground, with one job queue consumer beside it."""
+    import signal
     import subprocess
     import sys
     from pathlib import Path
@@ -62,4 +63,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if settings.host not in ("127.0.0.1", "localhost"):
         print("warning: serving on the network; set an admin password first "
               "(STUDIO_ADMIN_PASSWORD)", file=sys.stderr)
-    return subprocess.call(cmd, cwd=root)
+    # One queue consumer beside Streamlit (publishing, long media jobs); stopped with it.
+    worker = subprocess.Popen([sys.executable, "-m", "studio", "worker"], cwd=root)
+    try:
+        return subprocess.call(cmd, cwd=root)
+    finally:
+        worker.send_signal(signal.SIGINT)  # graceful: running publishes finish first
+        try:
+            worker.wait(15)
+        except subprocess.TimeoutExpired:
+            worker.kill()

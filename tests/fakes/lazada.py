@@ -1,0 +1,162 @@
+"""A local Lazada Open Platform gateway (``/rest``) and auth host for tests.
+
+Checks the system parameters (``app_key``, ``timestamp`` in milliseconds within 5 minutes,
+``sign_method=sha256``, ``access_token`` where the API needs one), recomputes the signature with
+its own code over query + form parameters and rejects a mismatch with ``IncompleteSignature``,
+parses the XML ``payload`` of ``/image/migrate`` and ``/product/create`` and checks the fields the
+CreateProduct reference marks required. A SellerSku that exists answers ``4105``. Refresh
+tokens rotate and a spent one answers ``IllegalRefreshToken``. Answers use the documented
+envelope ``{"code": "0"|..., "type", "message", "request_id", "data"}``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import time
+import uuid
+import xml.etree.ElementTree as ET
+
+from tests.fakes.http import FakePlatform, Reply, Req
+
+NO_TOKEN = {"/rest/auth/token/refresh", "/rest/auth/token/create"}
+
+
+def err(code: str, message: str, status: int = 200, type_: str = "ISV") -> Reply:
+    return Reply(status, {"code": code, "type": type_, "message": message,
+                          "request_id": uuid.uuid4().hex[:26]})
+
+
+def ok(data) -> Reply:
+    return Reply(200, {"code": "0", "data": data, "request_id": uuid.uuid4().hex[:26]})
+
+
+class LazadaFake(FakePlatform):
+    def __init__(self, app_key: str = "123456", app_secret: str = "helloworld",
+                 access_token: str = "tok-1", refresh_token: str = "ref-1") -> None:
+        super().__init__()
+        self.app_key, self.app_secret = app_key, app_secret
+        self.access_tokens, self.refresh_tokens = {access_token}, {refresh_token}
+        self.images: list[str] = []
+        self.products: dict[int, dict] = {}
+        self.qc: dict[str, str] = {}
+        self._ids = itertools.count(2_100_000_001)
+
+    def expire_token(self) -> None:
+        self.access_tokens.clear()
+
+    def _expected_sign(self, api: str, params: dict[str, str]) -> str:
+        pieces = [api]
+        for key in sorted(params):
+            if key != "sign":
+                pieces.append(key + params[key])
+        digest = hmac.new(self.app_secret.encode("utf-8"), "".join(pieces).encode("utf-8"),
+                          hashlib.sha256)
+        return digest.hexdigest().upper()
+
+    def handle(self, req: Req) -> Reply:
+        if not req.path.startswith("/rest/"):
+            return err("InvalidApi", "no such API", 404)
+        api = req.path[len("/rest"):]
+        params = dict(req.query)
+        if req.method == "POST" and req.body:
+            if "application/x-www-form-urlencoded" not in req.header("content-type"):
+                return err("InvalidParameter", "form body expected")
+            params.update(req.form())
+        for key in ("app_key", "timestamp", "sign_method", "sign"):
+            if not params.get(key):
+                return err("MissingParameter", f"The input parameter \"{key}\" is missing")
+        if params["app_key"] != self.app_key:
+            return err("InvalidAppKey", "Invalid app key")
+        ts = params["timestamp"]
+        if not ts.isdigit() or len(ts) != 13 or abs(int(ts) / 1000 - time.time()) > 300:
+            return err("InvalidTimestamp", "Invalid timestamp: milliseconds, within 5 minutes")
+        if params["sign_method"] != "sha256" or params["sign"] != self._expected_sign(api,
+                                                                                   params):
+            return err("IncompleteSignature",
+                       "The request signature does not conform to lazada standards")
+        if req.path not in NO_TOKEN and params.get("access_token") not in self.access_tokens:
+            return err("IllegalAccessToken", "The specified access token is invalid or expired")
+        route = {"/image/migrate": self._migrate, "/product/create": self._create,
+                 "/product/qc/status/get": self._qc, "/products/get": self._products,
+                 "/product/item/get": self._item, "/auth/token/refresh": self._refresh,
+                 "/auth/token/create": self._create_token}
+        if api not in route:
+            return err("InvalidApi", f"no such API {api}", 404)
+        return route[api](params)
+
+    def _migrate(self, p: dict) -> Reply:
+        try:
+            url = ET.fromstring(p["payload"]).findtext("Image/Url") or ""
+        except (KeyError, ET.ParseError):
+            return err("InvalidParameter", "payload must be <Request><Image><Url>")
+        if not url.startswith("https://"):
+            return err("InvalidParameter", "image Url must be a public https URL")
+        new = f"https://vn-live.slatic.net/p/{uuid.uuid4().hex}.jpg"
+        self.images.append(new)
+        return ok({"image": {"url": new, "hash_code": uuid.uuid4().hex}})
+
+    def _create(self, p: dict) -> Reply:
+        try:
+            product = ET.fromstring(p["payload"]).find("Product")
+        except (KeyError, ET.ParseError):
+            return err("InvalidParameter", "payload must be XML <Request><Product>")
+        if product is None:
+            return err("InvalidParameter", "payload needs <Product>")
+        need = ["PrimaryCategory", "Attributes/name", "Attributes/description",
+                "Attributes/brand", "Skus/Sku/SellerSku", "Skus/Sku/quantity",
+                "Skus/Sku/price", "Skus/Sku/package_weight", "Skus/Sku/package_length",
+                "Skus/Sku/package_width", "Skus/Sku/package_height"]
+        missing = [n for n in need if not (product.findtext(n) or "").strip()]
+        if missing:
+            return err("InvalidParameter", f"missing {', '.join(missing)}")
+        images = [i.text for i in product.findall("Images/Image")]
+        if not images or any(i not in self.images for i in images):
+            return err("InvalidParameter", "Images must be migrated with /image/migrate first")
+        sku = product.findtext("Skus/Sku/SellerSku")
+        if any(sku == pr["sku"] for pr in self.products.values()):
+            return err("4105", f"SellerSku {sku} already exists")
+        item_id = next(self._ids)
+        self.products[item_id] = {"sku": sku, "name": product.findtext("Attributes/name")}
+        self.qc[sku] = "pending"
+        return ok({"item_id": item_id, "sku_list": [{"seller_sku": sku, "shop_sku": f"{item_id}"
+                                                     "_VNAMZ", "sku_id": item_id + 7}]})
+
+    def _qc(self, p: dict) -> Reply:
+        skus = json.loads(p.get("seller_skus", "[]"))
+        return ok([{"seller_sku": s, "status": self.qc[s], "reason": ""}
+                   for s in skus if s in self.qc])
+
+    def _item(self, p: dict) -> Reply:
+        product = self.products.get(int(p.get("item_id", 0)))
+        if not product:
+            return err("208", "Product not found")
+        return ok({"item_id": int(p["item_id"]), "skus": [{"SellerSku": product["sku"]}]})
+
+    def _products(self, p: dict) -> Reply:
+        wanted = set(json.loads(p.get("sku_seller_list", "[]")))
+        found = [{"item_id": i, "skus": [{"SellerSku": pr["sku"]}]}
+                 for i, pr in self.products.items() if pr["sku"] in wanted]
+        return ok({"total_products": len(found), "products": found})
+
+    def _refresh(self, p: dict) -> Reply:
+        token = p.get("refresh_token", "")
+        if token not in self.refresh_tokens:
+            return err("IllegalRefreshToken", "refresh token is invalid or used")
+        self.refresh_tokens.discard(token)
+        access, refresh = "tok-" + uuid.uuid4().hex[:8], "ref-" + uuid.uuid4().hex[:8]
+        self.access_tokens, self.refresh_tokens = {access}, {refresh}
+        return Reply(200, {"code": "0", "access_token": access, "refresh_token": refresh,
+                           "expires_in": 604800, "refresh_expires_in": 2592000,
+                           "country": "vn", "request_id": uuid.uuid4().hex[:26]})
+
+    def _create_token(self, p: dict) -> Reply:
+        if p.get("code") != "auth-code":
+            return err("InvalidCode", "Invalid authorization code")
+        self.refresh_tokens.add("ref-new")
+        self.access_tokens.add("tok-new")
+        return Reply(200, {"code": "0", "access_token": "tok-new", "refresh_token": "ref-new",
+                           "expires_in": 604800, "country": "vn",
+                           "request_id": uuid.uuid4().hex[:26]})
