@@ -3,7 +3,8 @@
 import streamlit as st
 
 from pages.common import tr
-from studio.config import get_settings
+from studio.config import effective, get_settings
+from studio.translate.engines.base import load_settings as translate_settings
 
 st.title(tr("settings.title"))
 st.caption(tr("settings.intro"))
@@ -12,7 +13,7 @@ settings = get_settings()
 rows = [
     {tr("settings.col.variable"): name, tr("settings.col.value"): value,
      tr("settings.col.source"): tr(f"settings.source.{source}")}
-    for name, value, source in settings.effective()
+    for name, value, source in settings.effective() + effective(translate_settings())
 ]
 st.dataframe(rows, hide_index=True, width="stretch", key="settings.table")
 st.caption(tr("settings.data_dir", path=str(settings.data_dir.resolve())))

@@ -6,6 +6,7 @@ composer, a SQLite job queue); setting a variable grows a part into a real servi
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
@@ -79,24 +80,34 @@ class Settings(BaseSettings):
 
     def effective(self) -> list[tuple[str, str, str]]:
         """(variable, value, source) rows for the Settings page, secrets masked."""
-        rows = []
-        for name, info in type(self).model_fields.items():
-            alias = info.validation_alias.choices[0] if info.validation_alias else name
-            value = getattr(self, name)
-            if isinstance(value, SecretStr):
-                shown = "••••" + value.get_secret_value()[-2:] if value.get_secret_value() else ""
-            else:
-                shown = "" if value is None else str(value)
-            if name == "database_url":
-                shown = mask_url(self.db_url)
-            source = "env" if name in self.model_fields_set else "default"
-            rows.append((alias, shown, source))
-        return rows
+        rows = effective(self)
+        return [(name, mask_url(self.db_url), source) if name == "DATABASE_URL"
+                else (name, value, source) for name, value, source in rows]
+
+
+def effective(settings: BaseSettings) -> list[tuple[str, str, str]]:
+    """(variable, value, source) of any settings object; SecretStr values masked."""
+    rows = []
+    for name, info in type(settings).model_fields.items():
+        alias = info.validation_alias.choices[0] if info.validation_alias else name
+        value = getattr(settings, name)
+        if isinstance(value, SecretStr):
+            secret = value.get_secret_value()
+            shown = "••••" + secret[-2:] if secret else ""
+        else:
+            shown = "" if value is None else str(value)
+        source = "env" if name in settings.model_fields_set else "default"
+        rows.append((alias, shown, source))
+    return rows
 
 
 def mask_url(url: str) -> str:
-    """Hide a password inside a URL (postgresql://u:secret@h/db → postgresql://u:••••@h/db)."""
-    if "://" not in url or "@" not in url:
+    """Hide a password inside a URL (postgresql://u:secret@h/db → postgresql://u:••••@h/db),
+    also one given as a query parameter (?password=secret)."""
+    if "://" not in url:
+        return url
+    url = re.sub(r"(?i)([?&](?:password|passwd|pwd)=)[^&#]*", "\\1••••", url)
+    if "@" not in url:
         return url
     scheme, rest = url.split("://", 1)
     creds, host = rest.rsplit("@", 1)

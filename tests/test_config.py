@@ -34,3 +34,13 @@ def test_bad_language_is_refused(monkeypatch):
 def test_mask_url():
     assert mask_url("postgresql://a:b@h:5432/d") == "postgresql://a:••••@h:5432/d"
     assert mask_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_translation_settings_are_listed_masked(monkeypatch):
+    from studio.config import effective
+    from studio.translate.engines.base import load_settings
+
+    monkeypatch.setenv("STUDIO_DEEPL_API_KEY", "deepl-secret-99")
+    rows = {name: (value, source) for name, value, source in effective(load_settings())}
+    assert rows["STUDIO_DEEPL_API_KEY"] == ("••••99", "env")
+    assert rows["STUDIO_TRANSLATE_ENGINE"] == ("offline", "default")
