@@ -22,6 +22,7 @@ PAGES = [
     ("nav.section.write", "pages/history.py", "nav.write_history", "🕘"),
     ("nav.section.live", "pages/live_desk.py", "nav.live_desk", "🛒"),
     ("nav.section.live", "pages/live_summary.py", "nav.live_summary", "📊"),
+    ("nav.section.media", "pages/livestreams.py", "nav.livestreams", "🎬"),
     ("nav.section.publish", "pages/calendar.py", "nav.publish_calendar", "🗓️"),
     ("nav.section.publish", "pages/channels.py", "nav.publish_channels", "📡"),
     ("nav.section.publish", "pages/analytics.py", "nav.publish_analytics", "📈"),

@@ -8,4 +8,5 @@ import studio.db.models  # noqa: F401
 import studio.live.models  # noqa: F401
 import studio.publish.models  # noqa: F401
 import studio.translate.models  # noqa: F401
+import studio.video.models  # noqa: F401
 import studio.writing.models  # noqa: F401

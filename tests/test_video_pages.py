@@ -1,0 +1,50 @@
+"""The Livestreams page under AppTest: empty state, transcript editor, highlights."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from studio.catalog.service import get_workspace
+from studio.db.session import session_scope
+from studio.video.ingest import ingest
+from studio.video.models import Highlight, TranscriptSegment
+
+pytest_plugins = ("tests.media",)
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
+
+
+def run(**state) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "pages/livestreams.py"), default_timeout=90)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_empty_page_invites_an_upload(demo_engine):
+    at = run(lang="en", workspace="demo")
+    assert any("No livestream yet" in i.value for i in at.info)
+
+
+def test_transcript_editor_and_highlights(demo_engine, live_vi):
+    with session_scope(demo_engine) as s:
+        ws = get_workspace(s, "demo")
+        stream = ingest(s, ws, live_vi.path, title="Phiên live thứ Bảy")
+        for i, (a, b, text) in enumerate(live_vi.lines):
+            s.add(TranscriptSegment(workspace_id=ws.id, livestream_id=stream.id, idx=i,
+                                    start=a, end=b, text=text, words=[]))
+        stream.transcript_done = True
+        s.add(Highlight(workspace_id=ws.id, livestream_id=stream.id, start=0.0, end=17.7,
+                        score=100.0, reasons=["giá 120.000đ", "sản phẩm: Trà xạ đen Ô Diên"]))
+    at = run(lang="vi", workspace="demo")
+    assert at.selectbox(key="video.pick").value == stream.id
+    assert at.button(key="video.run_highlights")  # transcript done: highlights can run
+    assert any("giá 120.000đ" in m.value for m in at.markdown)
+    at.text_input(key="video.search").set_value("buoi dien").run()  # no diacritics needed
+    assert not at.exception
+    assert at.selectbox(key="video.hl.1.aspect").options == ["9:16", "1:1", "4:5", "16:9"]

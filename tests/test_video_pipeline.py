@@ -1,0 +1,101 @@
+"""Stored livestreams: highlights from the catalog, a rendered clip stored as an Asset."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sqlalchemy import select
+
+from studio.catalog.service import get_workspace
+from studio.db.models import Asset
+from studio.db.session import session_scope
+from studio.errors import MediaError, NotFound
+from studio.video import jobs, pipeline
+from studio.video.crop import smooth
+from studio.video.ingest import ingest
+from studio.video.models import Highlight, Livestream, TranscriptSegment
+
+pytest_plugins = ("tests.media",)
+
+
+def _stream_with_script(engine, live) -> int:
+    with session_scope(engine) as s:
+        ws = get_workspace(s, "demo")
+        stream = ingest(s, ws, live.path, title="Live")
+        for i, (a, b, text) in enumerate(live.lines):
+            s.add(TranscriptSegment(workspace_id=ws.id, livestream_id=stream.id, idx=i,
+                                    start=a, end=b, text=text, words=[]))
+        stream.transcript_done = True
+        return stream.id
+
+
+@pytest.mark.slow
+def test_highlights_then_clip_asset(demo_engine, live_vi):
+    stream_id = _stream_with_script(demo_engine, live_vi)
+    seen = []
+    ids = pipeline.highlight_livestream(stream_id, 2, engine=demo_engine,
+                                        on_progress=lambda f, m: seen.append(f))
+    assert len(ids) == 2 and seen == sorted(seen)
+    with session_scope(demo_engine) as s:
+        rows = s.scalars(select(Highlight).order_by(Highlight.start)).all()
+        assert rows[0].product_id is not None  # the demo catalog's Trà xạ đen Ô Diên
+        assert any(r.startswith("giá 120.000đ") for r in rows[0].reasons)
+        assert s.get(Livestream, stream_id).status == "done"
+    asset_id = pipeline.render_highlight(ids[0], engine=demo_engine)
+    with session_scope(demo_engine) as s:
+        clip = s.get(Asset, asset_id)
+        hl = s.get(Highlight, ids[0])
+        assert clip.kind == "clip" and hl.clip_asset_id == clip.id
+        assert clip.meta["source_asset_id"] == s.get(Livestream, stream_id).asset_id
+        assert clip.meta["start"] == hl.start and clip.meta["end"] == hl.end
+        assert clip.meta["caption"] and "#OCOP" in clip.meta["hashtags"]
+        assert (clip.width, clip.height) == (1080, 1920)
+        thumb = s.get(Asset, clip.meta["thumbnail_asset_id"])
+        assert thumb.kind == "thumbnail" and thumb.mime == "image/jpeg"
+        assert len(pipeline.clips_of(s, stream_id)) == 1
+    # Finding highlights again keeps the rendered one and replaces the rest.
+    pipeline.highlight_livestream(stream_id, 2, engine=demo_engine)
+    with session_scope(demo_engine) as s:
+        assert s.get(Highlight, ids[0]) is not None
+
+
+def test_steps_refuse_what_is_not_ready(demo_engine, live_vi):
+    with session_scope(demo_engine) as s:
+        stream_id = ingest(s, get_workspace(s, "demo"), live_vi.path).id
+    with pytest.raises(MediaError, match="no transcript yet; transcribe it first"):
+        pipeline.highlight_livestream(stream_id, engine=demo_engine)
+    with pytest.raises(NotFound, match="find highlights again"):
+        pipeline.render_highlight(999, engine=demo_engine)
+    with pytest.raises(NotFound, match="does not exist"):
+        jobs.transcribe_livestream(999, engine=demo_engine)
+
+
+def test_background_thread_and_stale_state(demo_engine, live_vi):
+    stream_id = _stream_with_script(demo_engine, live_vi)
+    import threading
+
+    gate = threading.Event()
+    assert jobs.start_thread(stream_id, "demo", gate.wait, 5)
+    assert not jobs.start_thread(stream_id, "demo", gate.wait, 5)  # already running
+    gate.set()
+    jobs._threads[(stream_id, "demo")].join(5)
+    jobs.set_state(demo_engine, stream_id, status="running")
+    with session_scope(demo_engine) as s:
+        stream = s.get(Livestream, stream_id)
+        assert not jobs.is_stale(stream)
+        stream.heartbeat_at = stream.heartbeat_at - jobs.STALE_AFTER * 2
+        assert jobs.is_stale(stream)
+
+
+def test_crop_path_is_smoothed_and_held_still():
+    rng = np.random.default_rng(1)
+    raw = list(300 + 10 * np.arange(40) + rng.normal(0, 25, 40))
+    raw[5] = None  # a frame with no face and no motion
+    out = np.array(smooth(raw, 1280))
+    jitter_raw = np.abs(np.diff([r for r in raw if r is not None])).mean()
+    assert np.abs(np.diff(out)).mean() < jitter_raw / 2
+    assert out[-1] > out[0] + 250  # it still follows the subject across the frame
+    still = smooth([640 + d for d in (0, 8, -8, 12, -5, 9, 0, -10)], 1280)
+    assert len(set(still)) == 1  # small wobble inside the dead zone: the camera holds
+
+
