@@ -32,12 +32,7 @@ def _create_form(session, ws) -> None:
         script = st.text_area(tr("live.new.script"), key="live.new.script", height=120)
         if st.button(tr("live.new.create"), key="live.new.create", type="primary"):
             try:
-                spec = [{"slug": r["slug"],
-                         "keywords": [w.strip() for w in str(r["keywords"] or "").split(";")
-                                      if w.strip()],
-                         "price_vnd": None if r["price_vnd"] is None else int(r["price_vnd"]),
-                         "stock": None if r["stock"] is None else int(r["stock"])}
-                        for r in edited]
+                spec = service.spec_rows(edited)  # "mười" or "-3" in a cell: a clear problem
                 live = service.create_live(session, ws, title, spec, script)
                 st.session_state["live.selected"] = live.id
                 RERUN.append(True)

@@ -76,8 +76,12 @@ def _actions(stream: Livestream) -> None:
     label = tr("video.transcribe") if not stream.transcribed_until else tr(
         "video.resume", minutes=f"{stream.transcribed_until / 60:.1f}")
     if not stream.transcript_done and left.button(label, key="video.run_transcribe"):
-        jobs.start_thread(stream.id, "transcribe", jobs.transcribe_livestream, stream.id,
-                          model=_model(), engine=engine())
+        if jobs.media_jobs_mode() == "queue":  # the consumer loads the model itself
+            jobs.run_step(stream.id, "transcribe", workspace_id=stream.workspace_id,
+                          livestream_id=stream.id)
+        else:
+            jobs.start_thread(stream.id, "transcribe", jobs.transcribe_livestream, stream.id,
+                              model=_model(), engine=engine())
         st.toast(tr("video.started"))
     count = mid.number_input(tr("video.count"), 1, 20, 5, key="video.count")
     comments = right.file_uploader(tr("video.comments"), key="video.comments",
@@ -87,8 +91,9 @@ def _actions(stream: Livestream) -> None:
         if comments is not None:
             path = Path(tempfile.mkdtemp(prefix="comments-")) / "comments.txt"
             path.write_bytes(comments.getvalue())
-        jobs.start_thread(stream.id, "highlights", pipeline.highlight_livestream, stream.id,
-                          int(count), path, engine=engine())
+        jobs.run_step(stream.id, "highlights", workspace_id=stream.workspace_id,
+                      engine=engine(), livestream_id=stream.id, count=int(count),
+                      comments=str(path) if path else None)
         st.toast(tr("video.started"))
 
 
@@ -152,8 +157,9 @@ def _highlight(hl: Highlight, source: Path) -> None:
                     facts = pipeline._facts(row.product_id, session)
                 opts = pipeline._brand_options(facts, lang(), aspect=aspect, fit=fit,
                                                captions=captions, style=style)
-                jobs.start_thread(hl.livestream_id, "render", pipeline.render_highlight, hl.id,
-                                  opts, engine=engine())
+                jobs.run_step(hl.livestream_id, "render", workspace_id=hl.workspace_id,
+                              engine=engine(), highlight_id=hl.id,
+                              opts=pipeline.options_json(opts))
                 st.toast(tr("video.started"))
             except StudioError as exc:
                 show_error(exc)

@@ -3,6 +3,7 @@
 import streamlit as st
 from sqlalchemy import select
 
+from pages.auth import require_action
 from pages.common import db, show_error, tr
 from studio.accounts.auth import create_user, get_user, set_password, visible_workspaces
 from studio.accounts.models import User
@@ -12,6 +13,7 @@ from studio.errors import StudioError
 
 st.title(tr("accounts.users_title"))
 with db() as session:
+    require_action(session, "users.manage")
     rows = [{tr("accounts.username"): u.username, "": u.display_name,
              tr("accounts.role"): u.role,
              tr("accounts.workspaces"): ", ".join(w.slug for w in visible_workspaces(session, u))}

@@ -5,7 +5,7 @@ from datetime import date
 import streamlit as st
 from sqlalchemy import select
 
-from pages.auth import current_user
+from pages.auth import current_user, require_action
 from pages.common import db, lang, show_error, tr
 from studio.accounts.models import Workshop
 from studio.config import get_settings
@@ -13,9 +13,11 @@ from studio.db.models import Workspace
 from studio.errors import StudioError
 from studio.workshop.documents import handout_pdf, join_sheet_pdf
 from studio.workshop.progress import EXERCISES, workshop_progress
-from studio.workshop.service import create_workshop, lan_address
+from studio.workshop.service import create_workshop, lan_address, visible_workshops
 
 st.title(tr("workshop.title"))
+with db() as session:
+    require_action(session, "workshop.create")
 settings = get_settings()
 base_url = settings.public_url or f"http://{lan_address()}:{settings.port}"
 st.info(tr("workshop.lan_hint", url=base_url))
@@ -37,7 +39,9 @@ with st.form("workshop_create"):
             show_error(exc)
 
 with db() as session:
-    workshops = list(session.scalars(select(Workshop).order_by(Workshop.id.desc())))
+    me = current_user(session)
+    workshops = (visible_workshops(session, me) if me is not None
+                 else list(session.scalars(select(Workshop).order_by(Workshop.id.desc()))))
     if not workshops:
         st.caption(tr("common.none"))
         st.stop()

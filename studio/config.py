@@ -96,6 +96,8 @@ def effective(settings: BaseSettings) -> list[tuple[str, str, str]]:
             shown = "••••" + secret[-2:] if secret else ""
         else:
             shown = "" if value is None else str(value)
+            if "://" in shown:  # a queue, LLM or engine URL may carry a password too
+                shown = mask_url(shown)
         source = "env" if name in settings.model_fields_set else "default"
         rows.append((alias, shown, source))
     return rows

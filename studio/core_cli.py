@@ -48,6 +48,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Run Streamlit in the foreground, with one job queue consumer beside it."""
+    import os
     import signal
     import subprocess
     import sys
@@ -65,8 +66,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
               "(STUDIO_ADMIN_PASSWORD)", file=sys.stderr)
     # One queue consumer beside Streamlit (publishing, long media jobs); stopped with it.
     worker = subprocess.Popen([sys.executable, "-m", "studio", "worker"], cwd=root)
+    # Long media steps go to that consumer instead of a thread inside Streamlit.
+    env = {**os.environ, "STUDIO_MEDIA_JOBS": os.environ.get("STUDIO_MEDIA_JOBS", "queue")}
     try:
-        return subprocess.call(cmd, cwd=root)
+        return subprocess.call(cmd, cwd=root, env=env)
     finally:
         worker.send_signal(signal.SIGINT)  # graceful: running publishes finish first
         try:

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from studio.config import Settings, get_settings
+from studio.config import Settings, get_settings, mask_url
 from studio.errors import ConfigError, EngineError
 
 BACKOFF_S = (1.0, 4.0, 10.0)
@@ -79,10 +79,10 @@ class LLMClient:
                 return LLMResult(**{**result, "latency_s": round(time.monotonic() - started, 3),
                                     "attempts": attempt})
             except openai.APITimeoutError as exc:
-                raise LLMTimeout(f"the LLM at {self.base_url} did not answer in time; check "
-                                 "that the server runs, or raise STUDIO_LLM_TIMEOUT") from exc
+                raise LLMTimeout(f"the LLM at {mask_url(self.base_url)} did not answer in time; "
+                                 "check that the server runs, or raise STUDIO_LLM_TIMEOUT") from exc
             except openai.APIConnectionError as exc:
-                raise EngineError(f"cannot reach the LLM at {self.base_url}; check "
+                raise EngineError(f"cannot reach the LLM at {mask_url(self.base_url)}; check "
                                   "STUDIO_LLM_BASE_URL and that the server runs") from exc
             except openai.APIStatusError as exc:
                 status = exc.status_code

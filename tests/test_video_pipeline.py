@@ -99,3 +99,83 @@ def test_crop_path_is_smoothed_and_held_still():
     assert len(set(still)) == 1  # small wobble inside the dead zone: the camera holds
 
 
+
+
+def test_bilingual_captions_come_from_the_translation_memory(demo_engine):
+    """The stored pipeline's second caption line: approved translations, never the source."""
+    from studio.catalog.service import get_workspace
+    from studio.db.session import session_scope
+    from studio.translate.memory import approve
+    from studio.video.pipeline import _translations
+
+    segs = [{"start": 0.0, "end": 2.0, "text": "Giá chỉ 120 nghìn một hộp", "words": []},
+            {"start": 2.0, "end": 4.0, "text": "Câu này chưa có bản dịch", "words": []}]
+    with session_scope(demo_engine) as session:
+        ws = get_workspace(session, "demo")
+        approve(session, ws, "Giá chỉ 120 nghìn một hộp", "Only 120 thousand a box", "vi", "en")
+        lines = _translations(session, ws.id, segs, "vi")
+    assert lines == ("Only 120 thousand a box", "")
+
+
+def test_clip_captions_come_from_the_writer_for_catalog_products(demo_engine):
+    from studio.catalog.factsheet import facts
+    from studio.catalog.service import get_product, get_workspace
+    from studio.db.session import session_scope
+    from studio.video.captions import clip_caption, writer_reasons
+
+    assert writer_reasons(["sản phẩm: Trà", "giá 120.000đ", "câu chuyện", "giá 1đ"]) == [
+        "price", "story"]
+    with session_scope(demo_engine) as session:
+        sheet = facts(get_product(session, get_workspace(session, "demo"), "tra-xa-den"))
+    written = clip_caption(sheet, ["giá 120.000đ"], "vi")
+    assert "findings" in written and not any(f["severity"] == "error"
+                                             for f in written["findings"])
+    assert "#OCOP" in written["hashtags"] or "#ocop" in [h.lower() for h in written["hashtags"]]
+    bare = clip_caption({"name_vi": "Trà", "price_vnd": 1000}, [], "vi")
+    assert "findings" not in bare and bare["caption"].startswith("Trà")
+
+
+@pytest.mark.slow
+def test_steps_run_on_the_job_queue(demo_engine, live_vi, monkeypatch):
+    """With a consumer beside the studio (make run), steps become queued jobs it runs."""
+    from studio.publish.jobs import run_job
+    from studio.publish.models import Job
+
+    stream_id = _stream_with_script(demo_engine, live_vi)
+    with session_scope(demo_engine) as s:
+        ws_id = s.get(Livestream, stream_id).workspace_id
+    monkeypatch.setenv("STUDIO_MEDIA_JOBS", "queue")
+    monkeypatch.setattr("studio.publish.queue.get_queue", _NoQueue)  # run_job is called below
+    jobs.run_step(stream_id, "highlights", workspace_id=ws_id, engine=demo_engine,
+                  livestream_id=stream_id, count=2, comments=None)
+    with session_scope(demo_engine) as s:
+        job = s.scalar(select(Job).where(Job.kind == "video.highlights"))
+        assert job.status == "queued" and s.get(Livestream, stream_id).status == "queued"
+        job_id = job.id
+    assert run_job(job_id, demo_engine) == "done"
+    with session_scope(demo_engine) as s:
+        hl = s.scalars(select(Highlight).order_by(Highlight.start)).first()
+        assert s.get(Livestream, stream_id).status == "done"
+    opts = pipeline.options_json(pipeline._brand_options(None, "vi", aspect="1:1"))
+    jobs.run_step(stream_id, "render", workspace_id=ws_id, engine=demo_engine,
+                  highlight_id=hl.id, opts=opts)
+    with session_scope(demo_engine) as s:
+        render_id = s.scalar(select(Job.id).where(Job.kind == "video.render"))
+    assert run_job(render_id, demo_engine) == "done"
+    with session_scope(demo_engine) as s:
+        clip = s.get(Asset, s.get(Highlight, hl.id).clip_asset_id)
+        assert (clip.width, clip.height) == (1080, 1080)  # the options survived the queue
+        assert s.get(Job, render_id).result == {"value": clip.id}
+
+
+def test_media_jobs_mode_is_checked(monkeypatch):
+    from studio.errors import StudioError
+
+    monkeypatch.setenv("STUDIO_MEDIA_JOBS", "cloud")
+    with pytest.raises(StudioError, match="queue or thread"):
+        jobs.media_jobs_mode()
+
+
+class _NoQueue:
+    def run_job(self, job_id):  # the test runs the job itself, in this process
+        return None

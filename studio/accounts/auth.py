@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from studio.accounts.models import Membership, Seat, User, Workshop
@@ -97,7 +97,11 @@ def authenticate(session: Session, username: str, password: str,
     try:
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
-        user.failed_logins += 1
+        # Counted in SQL, then read back: failures of concurrent requests all add up.
+        session.execute(update(User).where(User.id == user.id)
+                        .values(failed_logins=User.failed_logins + 1)
+                        .execution_options(synchronize_session=False))
+        session.refresh(user, ["failed_logins"])
         delay = lock_delay(user.failed_logins)
         user.locked_until = now + timedelta(seconds=delay) if delay else None
         session.flush()

@@ -40,6 +40,15 @@ def _password(args: argparse.Namespace) -> str:
     return getpass.getpass("password: ")
 
 
+def _actor(session):
+    """The user named by STUDIO_USER (the CLI then acts with that user's rights), else None."""
+    from studio.accounts.auth import get_user
+    from studio.config import get_settings
+
+    username = get_settings().cli_user
+    return get_user(session, username) if username else None
+
+
 def _session():
     from studio.db.session import get_engine, is_migrated, session_scope
 
@@ -49,12 +58,18 @@ def _session():
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from studio.accounts.auth import create_user
+    from studio.accounts.auth import create_user, require_workspace_access
+    from studio.accounts.permissions import check
     from studio.catalog.service import get_workspace
 
     password = _password(args)
     with _session() as session:
-        spaces = [get_workspace(session, slug) for slug in args.workspace]
+        actor = _actor(session)
+        if actor is None:
+            spaces = [get_workspace(session, slug) for slug in args.workspace]
+        else:  # STUDIO_USER: only workspaces that user may open, and only with users.manage
+            spaces = [require_workspace_access(session, actor, slug) for slug in args.workspace]
+            check(actor.role, "users.manage")
         user = create_user(session, args.username, password, args.role, args.name, spaces)
         data = {"username": user.username, "role": user.role,
                 "workspaces": [w.slug for w in spaces]}
@@ -67,8 +82,12 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     from studio.accounts.auth import visible_workspaces
     from studio.accounts.models import User
+    from studio.accounts.permissions import check
 
     with _session() as session:
+        actor = _actor(session)
+        if actor is not None:  # STUDIO_USER: the user list is for those who manage users
+            check(actor.role, "users.manage")
         rows = [{"username": u.username, "name": u.display_name, "role": u.role,
                  "active": u.active, "workspaces": [w.slug for w in visible_workspaces(session, u)]}
                 for u in session.scalars(select(User).order_by(User.username))]

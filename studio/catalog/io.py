@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from studio.catalog.schema import PRODUCT_FIELDS, validate_product
+from studio.catalog.schema import MAX_TEXT, PRODUCT_FIELDS, validate_product
 from studio.catalog.service import apply_product, list_products
 from studio.db.models import Producer, Product, Workspace
 from studio.errors import MediaError, Problem, ValidationFailed
@@ -94,7 +94,12 @@ def _read_csv(data: bytes) -> tuple[list, list[list]]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # a cell over the csv module's limit (128 KB), or broken quoting
+        code = "too_long" if "field limit" in str(exc) else "binary_file"
+        raise ValidationFailed([Problem("-", code, {"max": MAX_TEXT}, reader.line_num)]) from exc
     rows = [r for r in rows if any(cell.strip() for cell in r)]
     if not rows:
         raise ValidationFailed([Problem("-", "file_empty", {}, 1)])

@@ -44,6 +44,13 @@ ALLERGENS: dict[str, dict[str, str]] = {
 }
 KNOWN_CERTIFICATIONS = ("VietGAP", "GlobalGAP", "Organic", "HACCP", "ISO 22000", "eGAP")
 MAX_TEXT = 5000
+# Fields stored in a shorter column than MAX_TEXT (studio/db/models.py): the same limit here, so a
+# long value is a clear problem on every database instead of a PostgreSQL driver error.
+MAX_LEN = {"name_vi": 200, "name_en": 200, "name_fr": 200, "category": 120, "origin": 300,
+           "traceability_code": 120, "traceability_url": 500, "unit": 40, "net_quantity": 60,
+           "shelf_life": 120,
+           # producers
+           "name": 200, "commune": 120, "district": 120, "province": 120, "contact": 300}
 MAX_LIST_ITEMS = 40
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PRICE_RE = re.compile(r"^\d{1,3}(?:[.,\s]\d{3})+$|^\d+$")
@@ -66,7 +73,7 @@ PRODUCER_FIELDS = (
 
 def slugify(text: str) -> str:
     """'Trà xạ đen Ô Diên' → 'tra-xa-den-o-dien'."""
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:80]
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:80].rstrip("-")
 
 
 def _clean_text(value: object) -> str:
@@ -185,6 +192,8 @@ def validate_product(raw: dict, row: int | None = None) -> dict:
     name_vi = _clean_text(raw.get("name_vi"))
     if not name_vi:
         problems.append(Problem("name_vi", "required", {}, row))
+    elif len(name_vi) > MAX_LEN["name_vi"]:
+        problems.append(Problem("name_vi", "too_long", {"max": MAX_LEN["name_vi"]}, row))
     clean["name_vi"] = name_vi
     slug = _clean_text(raw.get("slug")) or slugify(name_vi)
     if not SLUG_RE.match(slug) or len(slug) > 80:
@@ -207,10 +216,14 @@ def validate_product(raw: dict, row: int | None = None) -> dict:
     clean["ocop_level"] = level if level in OCOP_LEVELS else ""
     clean["price_vnd"] = parse_price(raw.get("price_vnd"), problems, row)
     clean["traceability_url"] = _check_url(_clean_text(raw.get("traceability_url")), problems, row)
+    if len(clean["traceability_url"]) > MAX_LEN["traceability_url"]:
+        problems.append(Problem("traceability_url", "too_long",
+                                {"max": MAX_LEN["traceability_url"]}, row))
     for name in PRODUCT_TEXT_FIELDS:
         text = _clean_text(raw.get(name))
-        if len(text) > MAX_TEXT:
-            problems.append(Problem(name, "too_long", {"max": MAX_TEXT}, row))
+        limit = MAX_LEN.get(name, MAX_TEXT)
+        if len(text) > limit:
+            problems.append(Problem(name, "too_long", {"max": limit}, row))
         clean[name] = text
     for name in PRODUCT_LIST_FIELDS:
         items = split_list(raw.get(name))
@@ -247,8 +260,9 @@ def validate_producer(raw: dict) -> dict:
         problems.append(Problem("kind", "kind_unknown", {"value": clean["kind"],
                                 "allowed": ", ".join(PRODUCER_KINDS)}))
     for name, text in clean.items():
-        if len(text) > MAX_TEXT:
-            problems.append(Problem(name, "too_long", {"max": MAX_TEXT}))
+        limit = MAX_LEN.get(name, MAX_TEXT)
+        if len(text) > limit:
+            problems.append(Problem(name, "too_long", {"max": limit}))
     if problems:
         raise ValidationFailed(problems)
     return clean

@@ -45,6 +45,9 @@ def _read_json(path: Path, what: str) -> object:
 
 def _keywords(args: argparse.Namespace) -> dict:
     if args.keywords:
+        if args.workspace:  # named but unused: still refuse one the user may not open
+            with open_workspace(args):
+                pass
         data = _read_json(args.keywords, "keywords")
         if not isinstance(data, dict):
             raise ValidationFailed([Problem("keywords", "live_keywords_empty")])

@@ -56,6 +56,33 @@ def catalog_keywords(session: Session, ws: Workspace) -> dict[str, list[str]]:
     return out
 
 
+def spec_rows(rows: Iterable[dict]) -> list[dict]:
+    """The desk's product table (keywords "a; b", price and stock as typed) as ``create_live``
+    rows; ValidationFailed, row by row, for a price or stock that is not a whole number."""
+    out, problems = [], []
+    for n, row in enumerate(rows, start=1):
+        spec = {"slug": row["slug"], "keywords": [w.strip() for w in str(
+            row.get("keywords") or "").split(";") if w.strip()]}
+        for key in ("price_vnd", "stock"):
+            value = row.get(key)
+            text = "" if value is None else str(value).strip()
+            if isinstance(value, float) and value == value and value.is_integer():
+                text = str(int(value))  # the table may hand numbers back as floats
+            elif key == "price_vnd":
+                text = text.replace(".", "").replace(",", "").replace(" ", "")  # 120.000
+            if text in ("", "nan", "None"):
+                spec[key] = None
+            elif text.isascii() and text.isdigit():
+                spec[key] = int(text)
+            else:
+                spec[key] = None
+                problems.append(Problem(key, "live_not_count", {"value": str(value)[:40]}, n))
+        out.append(spec)
+    if problems:
+        raise ValidationFailed(problems)
+    return out
+
+
 def create_live(session: Session, ws: Workspace, title: str, products: Iterable[dict],
                 script_text: str = "") -> LiveSession:
     """A live selling ``products``: dicts with slug and optional keywords, price_vnd, stock."""
@@ -63,6 +90,8 @@ def create_live(session: Session, ws: Workspace, title: str, products: Iterable[
     problems = []
     if not title:
         problems.append(Problem("title", "required"))
+    elif len(title) > 200:  # live_sessions.title
+        problems.append(Problem("title", "too_long", {"max": 200}))
     rows = list(products)
     if not rows:
         problems.append(Problem("products", "live_no_products"))

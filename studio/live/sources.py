@@ -15,7 +15,7 @@ import os
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from studio.errors import ConfigError, EngineError, MediaError, NotFound, Problem, ValidationFailed
 from studio.i18n import fold, nfc
@@ -95,6 +95,11 @@ def read_comments(data: bytes, filename: str = "", tz: str = DEFAULT_TZ) -> list
             every problem is listed with its row.
         MediaError: the file is larger than 20 MB.
     """
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"unknown time zone '{tz}'; use an IANA name such as "
+                          f"{DEFAULT_TZ}") from exc
     text = decode_text(data)
     name = filename.lower()
     if name.endswith((".json", ".jsonl")) or text.lstrip()[:1] in ("[", "{"):
@@ -143,8 +148,13 @@ def _csv_records(text: str) -> list[dict]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = [r for r in csv.reader(io.StringIO(text, newline=""), dialect)
-            if any(c.strip() for c in r)]
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        rows = [r for r in reader if any(c.strip() for c in r)]
+    except csv.Error as exc:  # a cell over the csv module's limit (128 KB), or broken quoting
+        code = "too_long" if "field limit" in str(exc) else "live_binary"
+        raise ValidationFailed([Problem("-", code, {"max": csv.field_size_limit()},
+                                        reader.line_num)]) from exc
     if not rows:
         raise ValidationFailed([Problem("-", "live_file_empty", {}, 1)])
     columns, problems = _column_map(rows[0])

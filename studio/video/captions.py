@@ -1,8 +1,8 @@
 """A clip's post caption and hashtags, from the product's facts and the highlight's reasons.
 
-Stand-in until the writer (``studio.writing``) lands: then clips should ask the writer for its
-``caption`` kind with the same inputs. Only facts are used: the product's name, price and origin
-from the catalog, and what was said in the clip (its reasons).
+With a catalog product (a full fact sheet from ``studio.catalog.factsheet.facts``) the writer's
+``caption`` kind writes it, checked like every other text. Without one (the CLI on a bare video
+file), a short caption is built here from what is known. Only facts are used.
 """
 
 from __future__ import annotations
@@ -29,7 +29,13 @@ def clip_caption(product: dict | None, reasons: list[str], lang: str = "vi") -> 
         reasons: the highlight's reasons in words.
         lang: "vi" or "en".
     """
-    product = product or {}
+    if product and "names" in product:  # a full fact sheet: the writer writes the caption
+        from studio.writing.caption import caption
+
+        written = caption(product, lang, writer_reasons(reasons))
+        return {"caption": written["caption"], "hashtags": written["hashtags"],
+                "findings": written.get("findings", [])}
+    product = flat_facts(product)
     name = (product.get("name_en") if lang == "en" else None) or product.get("name_vi") or ""
     parts: list[str] = []
     if name:
@@ -53,3 +59,24 @@ def clip_caption(product: dict | None, reasons: list[str], lang: str = "vi") -> 
     if len(caption) > MAX_LEN:
         caption = caption[: MAX_LEN - 1].rstrip() + "…"
     return {"caption": caption, "hashtags": list(dict.fromkeys(tags))}
+
+
+def writer_reasons(reasons: list[str]) -> list[str]:
+    """The highlight's reasons in words → the writer's reason codes (best first)."""
+    codes = []
+    for reason in reasons:
+        head = fold(reason)
+        if head.startswith(("gia ", "price ", "uu dai", "offer", "keu goi", "call to action")):
+            codes.append("price")
+        elif head.startswith(("cau chuyen", "story")):
+            codes.append("story")
+    return list(dict.fromkeys(codes))
+
+
+def flat_facts(product: dict | None) -> dict:
+    """A fact sheet or a flat dict → {name_vi, name_en, price_vnd, origin}."""
+    product = product or {}
+    if "names" not in product:
+        return product
+    return {"name_vi": product["names"].get("vi") or "", "name_en": product["names"].get("en")
+            or "", "price_vnd": product.get("price_vnd"), "origin": product.get("origin") or ""}

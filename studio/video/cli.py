@@ -84,7 +84,8 @@ def _catalog(args) -> tuple[list, dict]:
     if not is_migrated(get_engine()):
         return [], {}
     from studio.catalog.factsheet import facts
-    from studio.catalog.service import get_workspace, list_workspaces
+    from studio.catalog.service import list_workspaces
+    from studio.cli import scoped_workspace
     from studio.db.models import Product
     from studio.db.session import session_scope
     from studio.video.highlights import ProductRef
@@ -92,7 +93,7 @@ def _catalog(args) -> tuple[list, dict]:
     with session_scope() as session:
         if not list_workspaces(session):
             return [], {}
-        ws = get_workspace(session, getattr(args, "workspace", None))
+        ws = scoped_workspace(session, getattr(args, "workspace", None))
         rows = session.query(Product).filter(Product.workspace_id == ws.id).all()
         return [ProductRef.from_product(p) for p in rows], {p.id: facts(p) for p in rows}
 

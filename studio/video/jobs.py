@@ -73,7 +73,9 @@ def source_path(session, stream: Livestream) -> Path:
 def _run_step(engine: Engine, livestream_id: int, step: str, work, on_progress,
               should_cancel):
     """Mark the step running, run ``work(progress, cancel)``, record done/cancelled/failed."""
-    cancel = should_cancel or _db_cancel(engine, livestream_id)
+    # The page asks through the livestream row; a queue consumer also passes its job's flag.
+    from_row = _db_cancel(engine, livestream_id)
+    cancel = from_row if should_cancel is None else (lambda: from_row() or should_cancel())
     set_state(engine, livestream_id, step=step, status="running", message="",
               cancel_requested=False)
 
@@ -204,3 +206,43 @@ def store_clip(session, stream: Livestream, highlight: Highlight | None, file: P
         session.add(asset)
         session.flush()
     return asset
+
+
+# -- queue or thread -------------------------------------------------------------------------
+STEP_FUNCS = {"transcribe": "studio.video.jobs:transcribe_livestream",
+              "highlights": "studio.video.pipeline:highlight_livestream",
+              "render": "studio.video.pipeline:render_highlight_queued"}
+
+
+def media_jobs_mode() -> str:
+    """"queue" when a queue consumer runs beside the studio (``make run`` says so through
+    STUDIO_MEDIA_JOBS), else "thread": the step runs in this process."""
+    import os
+
+    mode = os.environ.get("STUDIO_MEDIA_JOBS", "thread")
+    if mode not in ("queue", "thread"):
+        raise StudioError(f"STUDIO_MEDIA_JOBS must be queue or thread, not {mode!r}")
+    return mode
+
+
+def run_step(stream_id: int, step: str, *, workspace_id: int, engine: Engine | None = None,
+             **params) -> bool:
+    """Start a long step on the job queue (its consumer does the work) or in a thread.
+
+    ``params`` are plain JSON values; the step reports progress on the livestream row either way.
+    """
+    if step not in STEP_FUNCS:
+        raise ValueError(f"unknown step {step!r}")
+    if media_jobs_mode() == "thread":
+        from studio.publish.jobs import resolve
+
+        return start_thread(stream_id, step, resolve(STEP_FUNCS[step]), **params,
+                            engine=engine)
+    from studio.publish.jobs import submit_job
+
+    set_state(engine or get_engine(), stream_id, step=step, status="queued", progress=0.0,
+              message="", cancel_requested=False)
+    with session_scope(engine or get_engine()) as session:
+        submit_job(session, STEP_FUNCS[step], kind=f"video.{step}", workspace_id=workspace_id,
+                   **params)
+    return True

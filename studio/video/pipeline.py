@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import delete, select
@@ -17,7 +18,7 @@ from sqlalchemy import delete, select
 from studio.db.models import Asset, Product
 from studio.db.session import get_engine, session_scope
 from studio.errors import MediaError, NotFound
-from studio.video.captions import clip_caption
+from studio.video.captions import clip_caption, flat_facts
 from studio.video.highlights import ProductRef, Signals, find_highlights
 from studio.video.jobs import _get, _run_step, segments_of, source_path, store_clip
 from studio.video.lexicon import money
@@ -66,6 +67,7 @@ def highlight_livestream(livestream_id: int, count: int = 5, comments: Path | No
                          should_cancel: Callable[[], bool] | None = None) -> list[int]:
     """Replace a livestream's suggested (not yet rendered) highlights; returns their ids."""
     engine = engine or get_engine()
+    comments = Path(comments) if comments else None  # a queued job passes a string
     with session_scope(engine) as session:
         stream = _get(session, livestream_id)
         segs = [{"start": s.start, "end": s.end, "text": s.text, "words": s.words}
@@ -114,14 +116,17 @@ def render_highlight(highlight_id: int, opts: RenderOptions | None = None, *, en
         facts = _facts(hl.product_id, session)
         start, end, reasons, src_asset = hl.start, hl.end, list(hl.reasons), stream.asset_id
         lang = stream.lang
-    opts = opts or _brand_options(facts, lang)
+        opts = opts or _brand_options(facts, lang)
+        if opts.captions == "bi" and opts.translations is None and segs:
+            opts = replace(opts, translations=_translations(session, stream.workspace_id, segs,
+                                                            lang))
 
     def work(progress, cancel) -> int:
         with tempfile.TemporaryDirectory(prefix="render-") as tmp:
             clip = Path(tmp) / f"clip-{highlight_id}.mp4"
             info = render_clip(src, clip, start, end, segs, opts, should_cancel=cancel)
             progress(0.85, "thumbnail")
-            title = (facts or {}).get("name_vi") or (reasons[0] if reasons else "")
+            title = flat_facts(facts).get("name_vi") or (reasons[0] if reasons else "")
             thumb = make_thumbnail(clip, Path(tmp) / f"thumb-{highlight_id}.jpg", title)
             text = clip_caption(facts, reasons, lang)
             with session_scope(engine) as session:
@@ -143,8 +148,40 @@ def render_highlight(highlight_id: int, opts: RenderOptions | None = None, *, en
     return _run_step(engine, ls_id, "render", work, on_progress, should_cancel)
 
 
+JSON_OPTIONS = ("aspect", "fit", "captions", "style", "product", "price", "preset", "crf")
+
+
+def options_json(opts: RenderOptions) -> dict:
+    """The plain-value part of render options (what the page sets), for a queued job."""
+    return {name: getattr(opts, name) for name in JSON_OPTIONS}
+
+
+def render_highlight_queued(highlight_id: int, opts: dict | None = None, *, engine=None,
+                            on_progress: Progress | None = None,
+                            should_cancel: Callable[[], bool] | None = None) -> int:
+    """``render_highlight`` for the job queue: the options arrive as plain JSON values."""
+    options = RenderOptions(**opts) if opts else None
+    return render_highlight(highlight_id, options, engine=engine, on_progress=on_progress,
+                            should_cancel=should_cancel)
+
+
+def _translations(session, workspace_id: int, segs: list[dict], lang: str) -> tuple[str, ...]:
+    """The second caption line of each segment, from the translation engine in the settings
+    (offline by default: memory and glossary only, so an unknown line stays empty rather than
+    repeating the source)."""
+    from studio.db.models import Workspace
+    from studio.translate.engines.base import load_settings
+    from studio.translate.subtitles import translate_segments, translation_lines
+
+    ws = session.get(Workspace, workspace_id)
+    target = "en" if lang == "vi" else "vi"
+    cues, _ = translate_segments(session, ws, {"segments": segs, "language": lang}, target,
+                                 source=lang, engine=load_settings().engine)
+    return tuple(translation_lines(cues))
+
+
 def _brand_options(facts: dict | None, lang: str, **kw) -> RenderOptions:
-    facts = facts or {}
+    facts = flat_facts(facts)
     price = facts.get("price_vnd")
     return RenderOptions(product=facts.get("name_vi") or "",
                          price=money(int(price), lang) if price else "", **kw)
@@ -232,7 +269,7 @@ def run_pipeline(video: Path, out_dir: Path, *, model, lang: str = "vi", count: 
         render_clip(video, out_dir / name, pick.start, pick.end, segs, clip_opts, info,
                     should_cancel)
         thumb = make_thumbnail(out_dir / name, out_dir / f"clip-{n:02d}.jpg",
-                               (fact or {}).get("name_vi") or "")
+                               flat_facts(fact).get("name_vi") or "")
         text = clip_caption(fact, pick.reasons, lang)
         clips.append({"file": name, "start": pick.start, "end": pick.end, "score": pick.score,
                       "reasons": pick.reasons,

@@ -41,6 +41,20 @@ def _session():
     return session_scope()
 
 
+def _actor(session, action: str):
+    """The STUDIO_USER user, checked for ``action`` (None: the machine's operator, any workshop)."""
+    from studio.accounts.auth import get_user
+    from studio.accounts.permissions import check
+    from studio.config import get_settings
+
+    username = get_settings().cli_user
+    if not username:
+        return None
+    user = get_user(session, username)
+    check(user.role, action)
+    return user
+
+
 def _names(path: Path | None) -> list[str] | None:
     if path is None:
         return None
@@ -60,7 +74,8 @@ def cmd_create(args: argparse.Namespace) -> int:
     if (args.seats is None) == (args.participants is None):
         raise StudioError("give either --seats K or --participants FILE")
     with _session() as session:
-        trainer = get_user(session, args.trainer) if args.trainer else None
+        actor = _actor(session, "workshop.create")
+        trainer = get_user(session, args.trainer) if args.trainer else actor
         workshop = create_workshop(session, args.name, seats=args.seats,
                                    participants=_names(args.participants), trainer=trainer)
         from studio.db.models import Workspace
@@ -80,11 +95,15 @@ def cmd_list(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
     from studio.accounts.models import Workshop
+    from studio.workshop.service import visible_workshops
 
     with _session() as session:
+        actor = _actor(session, "workshop.progress")
+        shown = (session.scalars(select(Workshop).order_by(Workshop.id)) if actor is None
+                 else sorted(visible_workshops(session, actor), key=lambda w: w.id))
         rows = [{"id": w.id, "name": w.name, "held_on": w.held_on.isoformat(),
                  "seats": len(w.seats), "joined": sum(1 for s in w.seats if s.joined_at)}
-                for w in session.scalars(select(Workshop).order_by(Workshop.id))]
+                for w in shown]
     emit(args, {"workshops": rows}, lambda: "\n".join(
         f"{r['id']:4} {r['held_on']} {r['name']} ({r['joined']}/{r['seats']})" for r in rows)
         or "no workshops")
@@ -96,7 +115,8 @@ def cmd_progress(args: argparse.Namespace) -> int:
     from studio.workshop.service import get_workshop
 
     with _session() as session:
-        rows = workshop_progress(session, get_workshop(session, args.id))
+        actor = _actor(session, "workshop.progress")
+        rows = workshop_progress(session, get_workshop(session, args.id, actor))
     emit(args, {"workshop": args.id, "participants": rows}, lambda: "\n".join(
         f"{r['code']} {r['participant'] or '-':20} "
         + " ".join("✓" if r["steps"][n]["done"] else "·" for n in sorted(r["steps"]))
@@ -112,7 +132,8 @@ def cmd_sheet(args: argparse.Namespace) -> int:
     settings = get_settings()
     base = args.base_url or settings.public_url or f"http://{lan_address()}:{settings.port}"
     with _session() as session:
-        data = join_sheet_pdf(get_workshop(session, args.id), base)
+        actor = _actor(session, "workshop.progress")
+        data = join_sheet_pdf(get_workshop(session, args.id, actor), base)
     tmp = args.out.with_name(args.out.name + ".part")
     tmp.write_bytes(data)
     tmp.replace(args.out)

@@ -75,7 +75,8 @@ def handout_pdf(session: Session, ws: Workspace, lang: str = "vi") -> bytes:
         pdf.set_font("Noto", "", 10)
         rows = [
             (t("workshop.h.producer", lang), data["producer"]["name"]),
-            ("OCOP", f"{data['ocop']['stars'] or '-'}★ · {data['ocop']['group_label'][lang]}"),
+            ("OCOP", (t("labels.stars", lang, n=data["ocop"]["stars"]) if data["ocop"]["stars"]
+                      else "-") + f" · {data['ocop']['group_label'][lang]}"),  # no ★ in the font
             (t("workshop.h.origin", lang), data["origin"]),
             (t("workshop.h.ingredients", lang), data["ingredients"]),
             (t("workshop.h.price", lang), format_price(data["price_vnd"], lang)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 
 from studio.assets import data_dir
@@ -26,6 +27,7 @@ SCRIPT = [
     "Cả nhà để lại bình luận số điện thoại để em chốt đơn nhé. Cảm ơn cả nhà.",
 ]
 NAME = "sample_livestream.mp4"
+_MAKING = threading.Lock()  # every Streamlit session runs in this one process
 
 
 def _espeak() -> str:
@@ -37,10 +39,20 @@ def _espeak() -> str:
 
 
 def ensure_sample_livestream() -> Path:
-    """The sample video's path, made once (about a minute of Vietnamese selling talk)."""
+    """The sample video's path, made once (about a minute of Vietnamese selling talk).
+
+    Twenty participants pressing the button together wait for one encoding, not twenty.
+    """
     target = data_dir() / "samples" / NAME
     if target.exists() and target.stat().st_size > 0:
         return target
+    with _MAKING:
+        if target.exists() and target.stat().st_size > 0:  # made while this one waited
+            return target
+        return _make(target)
+
+
+def _make(target: Path) -> Path:
     import imageio_ffmpeg
 
     ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
