@@ -28,6 +28,7 @@ test: setup lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: setup
+	$(BIN)/pip install --disable-pip-version-check -q -r bench/requirements.txt
 	for f in bench/bench_*.py; do $(BIN)/python $$f || exit 1; done
 
 clean-venv:

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import streamlit as st
+import streamlit.components.v1 as components
 
 from pages.common import db, require_workspace, show_error, tr
 from studio.catalog.service import list_products
@@ -11,6 +12,9 @@ from studio.live import service
 from studio.live.models import ORDER_STATUSES
 from studio.live.parser import redact_phones
 from studio.live.sources import decode_text, page_token, read_comments, read_pasted
+from studio.writing import generate
+from studio.writing.script import script_text
+from studio.writing.teleprompter import teleprompter_html
 
 st.title(tr("live.desk.title"))
 # st.rerun() inside the db() block would roll the change back: rerun after it commits.
@@ -166,6 +170,23 @@ with db() as session:
         st.subheader(tr("live.script"))
         st.caption(tr("live.script.note"))
         version = st.session_state.get("live.script.version", 0)
+        catalog = [p.slug for p in live.products if p.product_id]
+        minutes = st.number_input(tr("live.script.minutes"), 5, 240, 60,
+                                  key=f"live.script.minutes.{live.id}")
+        if catalog and st.button(tr("live.script.write"), key="live.script.write"):
+            try:
+                made = generate(session, ws, catalog, "script", ["vi"], minutes=int(minutes))
+                written = made.texts["vi"]  # the live audience is Vietnamese
+                service.set_script(session, live, script_text(written))
+                st.session_state[f"live.script.dict.{live.id}"] = written
+                st.session_state["live.script.version"] = version + 1
+                RERUN.append(True)
+            except StudioError as exc:
+                show_error(exc)
+        version = st.session_state.get("live.script.version", 0)  # a new box for a new script
+        prompter = st.session_state.get(f"live.script.dict.{live.id}")
+        if prompter:
+            components.html(teleprompter_html(prompter, font_px=30, speed_px_s=25), height=380)
         script = st.text_area(tr("live.script.edit"), value=live.script_text, height=360,
                               key=f"live.script.{live.id}.{version}")
         if script != live.script_text:

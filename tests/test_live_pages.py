@@ -146,3 +146,16 @@ def test_summary_uses_a_transcribed_recording_when_there_is_one(live_id):
     assert not at.exception and not at.error
     assert len(at.get("plotly_chart")) == 3
     assert "start_s" in tables(at)
+
+
+def test_desk_writes_the_script_with_the_writer_and_shows_the_teleprompter(live_id):
+    at = run("pages/live_desk.py", lang="vi", workspace="demo")
+    at.button(key="live.script.write").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with session_scope() as session:
+        from studio.live.models import LiveSession
+
+        text = session.get(LiveSession, live_id).script_text
+    # the writer's script of both products on sale, with its cue lines and disclosure
+    assert "Trà xạ đen" in text and "Trà hoa cúc" in text and "[SHOW]" in text
+    assert "Thực phẩm này không phải là thuốc" not in text or "bảo vệ sức khỏe" in text.lower()
