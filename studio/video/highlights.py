@@ -271,7 +271,7 @@ def _best_k(cands: list[tuple], count: int) -> list[tuple]:
 
 
 def _choose(sents: list[Sentence], duration: float, signals: Signals,
-            count: int) -> tuple[list[Sentence], list[tuple]]:
+            count: int) -> tuple[list[Sentence], list[tuple], list[tuple]]:
     cands = candidates(sents, duration, signals)
     if not cands and sents:
         # Under 15 s of speech in all: offer the whole talk as one clip.
@@ -281,13 +281,13 @@ def _choose(sents: list[Sentence], duration: float, signals: Signals,
     for k in range(count, len(chosen), -1):
         exact = _best_k(cands, k)
         if exact:
-            return sents, exact
-    return sents, chosen
+            return sents, exact, cands
+    return sents, chosen, cands
 
 
 def find_highlights(segments, duration: float, products: list[ProductRef] | None = None,
                     count: int = DEFAULT_COUNT, signals: Signals | None = None,
-                    lang: str = "vi") -> list[HighlightPick]:
+                    lang: str = "vi", llm=None) -> list[HighlightPick]:
     """Up to ``count`` highlights (exactly ``count`` when the stream allows), timeline order.
 
     Args:
@@ -296,23 +296,34 @@ def find_highlights(segments, duration: float, products: list[ProductRef] | None
         products: the catalog, for product segments and mentions.
         signals: optional loudness, scene cuts and comment times.
         lang: language of the reasons ("vi" or "en").
+        llm: second pass by an LLM (:mod:`studio.video.rerank`): None asks the configured LLM
+            if there is one, False never asks, or pass an ``LLMClient``.
     """
     if count < 1:
         raise ValueError("count must be at least 1")
     signals = signals or Signals()
-    sents, chosen = _choose(tag(sentences(segments), products or []), duration, signals, count)
+    sents, chosen, cands = _choose(tag(sentences(segments), products or []), duration, signals,
+                                   count)
     if len(chosen) < count:
         fine = tag(sentences(segments, fine=True), products or [])
-        fine_sents, fine_chosen = _choose(fine, duration, signals, count)
+        fine_sents, fine_chosen, fine_cands = _choose(fine, duration, signals, count)
         if len(fine_chosen) > len(chosen):
-            sents, chosen = fine_sents, fine_chosen
+            sents, chosen, cands = fine_sents, fine_chosen, fine_cands
     top = max((c[0] for c in chosen), default=1.0) or 1.0
+    llm_reasons: dict = {}
+    if llm is not False:
+        from studio.video.rerank import rerank
+
+        ranked = rerank(sents, cands, chosen, count, lang, llm)
+        chosen, llm_reasons = ranked.chosen, ranked.reasons
     picks = []
     for score, start, end, i, j in sorted(chosen, key=lambda c: c[1]):
         part = sents[i:j + 1]
         product = next((s.product for s in part if s.mentioned), part[0].product)
+        reasons = _reasons(part, lang)
+        if llm_reasons.get((start, end)):
+            reasons.append(f"LLM: {llm_reasons[(start, end)]}")
         picks.append(HighlightPick(round(start, 2), round(end, 2),
-                                   round(max(0.0, 100 * score / top), 1),
-                                   _reasons(part, lang), product,
+                                   round(max(0.0, 100 * score / top), 1), reasons, product,
                                    " ".join(s.text for s in part)))
     return picks
