@@ -198,3 +198,86 @@ def test_offline_output_passes_grounding_and_claims_checks(sheets, lang):
                      if f.kind in ("grounding", "claim", "limit", "unicode")]
             assert not blocking(found), (kind, lang, sheet["slug"],
                                          [(f.kind, f.text, f.message) for f in found])
+
+
+# -- the long story: about 250 words from facts only -------------------------------------------
+FULL_STORY_PRODUCTS = ("tra-xa-den", "rau-cai-ngot-vietgap", "hop-go-cham-khac")
+
+
+def words(text: str) -> int:
+    """Words in ``text``: tokens holding a letter or digit (a lone « » : ; is not a word)."""
+    return sum(1 for token in text.split() if any(ch.isalnum() for ch in token))
+
+
+def required_only(sheet: dict) -> dict:
+    """``sheet`` cut down to what a product must have: Vietnamese name, OCOP group, producer."""
+    return {
+        "slug": sheet["slug"], "names": {"vi": sheet["names"]["vi"], "en": "", "fr": ""},
+        "producer": {"name": sheet["producer"]["name"], "kind": None, "commune": None,
+                     "district": None, "province": None, "brand_voice": None},
+        "ocop": {"group": sheet["ocop"]["group"], "group_label": sheet["ocop"]["group_label"],
+                 "stars": None, "level": None, "cert_date": None},
+        "category": None, "origin": None, "ingredients": None, "process_steps": [],
+        "certifications": [], "allergens": [], "traceability": {"code": None, "url": None},
+        "price_vnd": None, "unit": None, "net_quantity": None, "shelf_life": None,
+        "storage": None, "usage": None,
+        "story": {"maker": None, "process": None, "place": None, "community": None},
+        "aliases": [], "is_food": sheet["is_food"],
+    }
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("slug", FULL_STORY_PRODUCTS)
+def test_long_story_is_about_250_words_of_facts(sheets, slug, lang):
+    from studio.writing.checks import run_checks
+
+    sheet = sheets[slug]
+    long = write("story", lang, sheet)["long"]
+    assert 200 <= words(long) <= 300, (slug, lang, words(long), long)
+    invented = digit_runs(long) - fact_digits(sheet)
+    assert not invented, (slug, lang, invented)
+    errors = [(f.kind, f.text, f.message) for f in run_checks(long, lang, facts=sheet)
+              if f.severity == "error"]
+    assert not errors, (slug, lang, errors)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_long_story_tells_each_step_and_what_the_rating_means(sheets, lang):
+    sheet = sheets["rau-cai-ngot-vietgap"]
+    long = write("story", lang, sheet)["long"]
+    for step in sheet["process_steps"]:
+        told = step[:1].lower() + step[1:] if lang == "vi" else step
+        assert f"{told}." in long, (lang, step)  # each step is a sentence of its own
+    level = {"vi": "cấp huyện", "en": "district level", "fr": "niveau district"}[lang]
+    assert level in long and "2023" in long
+    assert "VietGAP" in long.split(sheet["certifications"][-1], 1)[1]  # explained after listing
+    assert sheet["traceability"]["code"] in long
+
+
+def test_story_sentences_drop_with_their_facts(sheets):
+    sheet = copy.deepcopy(sheets["tra-xa-den"])
+    sheet["certifications"] = []
+    sheet["traceability"]["code"] = ""
+    sheet["ocop"]["cert_date"] = "15/06/2023"  # not an ISO date: the year is not guessed
+    sheet["process_steps"] = ["Hái lá xạ đen buổi sáng"]  # one step: no "first … finally"
+    for lang in LANGS:
+        long = write("story", lang, sheet)["long"]
+        assert "HACCP" not in long and "DEMO-MDQ-XD-01" not in long, lang
+        assert "2023" not in long, lang
+        assert not any(w in long for w in ("Cuối cùng", "Finally", "Enfin")), lang
+        assert {"vi": "cấp tỉnh", "en": "provincial level", "fr": "niveau provincial"}[lang] in long
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_story_of_a_product_with_only_required_fields(sheets, lang):
+    sheet = required_only(sheets["hop-go-cham-khac"])
+    story = write("story", lang, sheet)
+    for text in (story["long"], story["short"]):
+        assert text.strip(), lang
+        assert sheet["producer"]["name"] in text
+        for bad in ("{", "}", "None", "“”", "« »", ": .", " .", "..", ". .", ":\n", "()"):
+            assert bad not in text, (lang, bad, text)
+        sentences = [s for s in text.replace("\n", " ").split(". ") if s]
+        assert all(len(s.split()) >= 2 for s in sentences), (lang, sentences)
+        assert not digit_runs(text), (lang, text)  # no fact with a number, so no number
+    assert words(story["long"]) < 120, story["long"]  # fewer facts, shorter story

@@ -60,7 +60,8 @@ SLOTS = {
     "level", "group", "category", "certs", "trace_url", "trace_code", "price", "unit",
     "net_quantity", "shelf_life", "storage", "usage", "ingredients", "steps", "allergens",
     "story_maker", "story_process", "story_place", "story_community", "code", "product_list",
-    "amount", "text", "q", "a",
+    "amount", "text", "q", "a", "steps_told", "ingredients_said", "usage_said", "storage_said",
+    "cert_notes", "workshop_place", "ocop_year",
 }
 
 
@@ -184,6 +185,16 @@ def slots(facts: dict, lang: str) -> dict[str, str]:
         "code": _order_code(facts),
     }
     out["stars_label"] = b["stars"].format(stars=out["stars"]) if out["stars"] else ""
+    year = re.match(r"(\d{4})-\d{2}-\d{2}", _clean(ocop.get("cert_date")))
+    out["ocop_year"] = year.group(1) if year and out["stars"] else ""
+    # the producer's own address, when it says more than the product's origin
+    out["workshop_place"] = place if place and _clean(facts.get("origin")) != place else ""
+    out["steps_told"] = _steps_told(facts.get("process_steps") or [], lang)
+    for key in ("ingredients", "usage", "storage"):
+        out[f"{key}_said"] = _said(facts.get(key), lang)
+    out["cert_notes"] = " ".join(dict.fromkeys(
+        note for c in facts.get("certifications") or []
+        if (note := b.get("cert_notes", {}).get(_clean(c).casefold().replace(" ", "")))))
     for key in ("maker", "process", "place", "community"):
         text = sentence(story.get(key))
         out[f"story_{key}"] = (text if lang == "vi" or not text
@@ -197,6 +208,35 @@ def _steps(steps: list, lang: str, sep: str) -> str:
         return ""
     rendered = [s[:1].lower() + s[1:] if lang == "vi" else s for s in rendered]
     return sep.join(rendered)
+
+
+def _said(value: object, lang: str) -> str:
+    """A free-text fact in ``lang``: through the glossary, else quoted as the producer wrote it."""
+    text = phrase(value)
+    if not text or lang == "vi":
+        return text
+    return localize(value, lang) or bank(lang)["quote"].format(text=text)
+
+
+def _steps_told(steps: list, lang: str) -> str:
+    """The process steps one sentence each ("First, … Next, … Finally, …"), from the bank's
+    ``steps_told`` words; a step the glossary cannot render is quoted as written."""
+    told = bank(lang).get("steps_told") or {}
+    parts = [p for p in (phrase(s) for s in steps) if p]
+    if len(parts) < 2 or not told:
+        return ""
+    nexts = told["next"] if isinstance(told["next"], list) else [told["next"]]
+    out = []
+    for i, part in enumerate(parts):
+        template = (told["first"] if i == 0 else told["last"] if i == len(parts) - 1
+                    else nexts[(i - 1) % len(nexts)])
+        if lang == "vi":
+            text = part[:1].lower() + part[1:] + "."
+        else:
+            text = localize(part, lang)
+            text = text + "." if text else bank(lang)["quote"].format(text=part + ".")
+        out.append(template.format(text=text))
+    return " ".join(out)
 
 
 def _allergens(codes: list, lang: str) -> str:
