@@ -13,6 +13,7 @@ from studio.publish import posts as svc
 from studio.publish import slots
 from studio.publish.accounts import list_accounts
 from studio.publish.ics import feed
+from studio.publish.ics_server import feed_token, subscription_url
 from studio.publish.jobs import cancel_job, list_jobs
 from studio.publish.models import POST_STATUSES, PostTarget
 
@@ -108,6 +109,7 @@ def list_view(session, ws, tz) -> None:
     st.dataframe(rows, hide_index=True, width="stretch")
     st.download_button(tr("publish.ics"), feed(session, ws), file_name="ocop-calendar.ics",
                        mime="text/calendar", key="cal_ics")
+    subscribe(session, ws)
     attention = [t for t in session.query(PostTarget).filter(
         PostTarget.workspace_id == ws.id,
         PostTarget.status.in_(("needs_attention", "failed"))).limit(50)]
@@ -125,6 +127,20 @@ def list_view(session, ws, tz) -> None:
                     tr("publish.mark_published"), key=f"mark_{target.id}"):
                 svc.mark_published(session, target)
                 _rerun(session)
+
+
+def subscribe(session, ws) -> None:
+    """The secret subscription URL of the feed, and a button that replaces it."""
+    with st.expander(tr("publish.ics_subscribe"), expanded=False):
+        try:
+            if st.button(tr("publish.ics_rotate"), key="cal_ics_rotate"):
+                feed_token(session, ws, rotate=True)
+                st.success(tr("publish.ics_rotated"))
+            st.code(subscription_url(feed_token(session, ws)), language=None)
+        except StudioError as exc:
+            show_error(exc)
+            return
+        st.caption(tr("publish.ics_subscribe_help"))
 
 
 def new_post(session, ws, tz) -> None:

@@ -47,7 +47,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Run Streamlit in the foreground, with one job queue consumer beside it."""
+    """Run Streamlit in the foreground, with a queue consumer and the calendar feed beside it."""
     import os
     import signal
     import subprocess
@@ -68,11 +68,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     worker = subprocess.Popen([sys.executable, "-m", "studio", "worker"], cwd=root)
     # Long media steps go to that consumer instead of a thread inside Streamlit.
     env = {**os.environ, "STUDIO_MEDIA_JOBS": os.environ.get("STUDIO_MEDIA_JOBS", "queue")}
+    # The calendar feed (subscription URLs) on STUDIO_ICS_PORT; Streamlit cannot serve routes.
+    feed = subprocess.Popen([sys.executable, "-m", "studio", "ics", "serve"], cwd=root)
     try:
         return subprocess.call(cmd, cwd=root, env=env)
     finally:
+        feed.terminate()  # read-only: nothing to finish
         worker.send_signal(signal.SIGINT)  # graceful: running publishes finish first
         try:
             worker.wait(15)
         except subprocess.TimeoutExpired:
             worker.kill()
+        try:
+            feed.wait(5)
+        except subprocess.TimeoutExpired:
+            feed.kill()

@@ -1,4 +1,5 @@
-"""Publishing commands: ``channel add|list``, ``post create|list|approve``, ``worker``, ``ics``."""
+"""Publishing commands: ``channel add|list``, ``post create|list|ics|ics-url``, ``worker``,
+``ics serve``."""
 
 from __future__ import annotations
 
@@ -52,6 +53,19 @@ def register(sub) -> None:
     add_workspace(p)
     add_json(p)
     p.set_defaults(func=cmd_post_ics)
+    p = psub.add_parser("ics-url", help="the calendar subscription URL (created on first use)")
+    p.add_argument("--rotate", action="store_true",
+                   help="issue a new secret link; every old link stops working")
+    add_workspace(p)
+    add_json(p)
+    p.set_defaults(func=cmd_post_ics_url)
+
+    ics = sub.add_parser("ics", help="the calendar feed server (subscription URLs)")
+    isub = ics.add_subparsers(dest="ics_command", required=True)
+    p = isub.add_parser("serve", help="serve GET /calendar/<token>.ics (read-only)")
+    p.add_argument("--host", help="address to bind (default STUDIO_HOST)")
+    p.add_argument("--port", type=int, help="port (default STUDIO_ICS_PORT or 8502)")
+    p.set_defaults(func=cmd_ics_serve)
 
     p = sub.add_parser("worker", help="run a queue consumer (publishing and long jobs)")
     p.add_argument("--burst", action="store_true", help="process everything due, then exit")
@@ -156,6 +170,31 @@ def cmd_post_ics(args: argparse.Namespace) -> int:
     with open_workspace(args) as (session, ws):
         path = write_feed(session, ws, out)
     emit(args, {"path": str(path)}, f"calendar feed written to {path}")
+    return 0
+
+
+def cmd_post_ics_url(args: argparse.Namespace) -> int:
+    from studio.publish.ics_server import feed_token, subscription_url
+
+    with open_workspace(args) as (session, ws):
+        token = feed_token(session, ws, rotate=args.rotate)
+        data = {"workspace": ws.slug, "url": subscription_url(token), "rotated": args.rotate}
+    emit(args, data, lambda: ("new link (old links no longer work): " if args.rotate else "")
+         + data["url"])
+    return 0
+
+
+def cmd_ics_serve(args: argparse.Namespace) -> int:
+    from studio.config import get_settings
+    from studio.db.session import get_engine, is_migrated
+    from studio.publish.ics_server import ics_port, serve
+
+    port = args.port if args.port is not None else ics_port()
+    if not 1 <= port <= 65535:
+        raise UsageError(f"--port {port} is not a port; give a number from 1 to 65535")
+    if not is_migrated(get_engine()):
+        raise ConfigError("the database is not initialised; run 'python -m studio init' first")
+    serve(args.host or get_settings().host, port)
     return 0
 
 

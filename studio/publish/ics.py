@@ -2,7 +2,8 @@
 
 Times are written in UTC (``...Z``) so every calendar app shows them in its own zone; the
 workspace's zone is given as ``X-WR-TIMEZONE``. UIDs are stable per post, so a re-imported or
-re-fetched feed updates events instead of duplicating them.
+re-fetched feed updates events instead of duplicating them. ``studio.publish.ics_server`` serves
+it at a secret subscription URL per workspace; the page and ``post ics`` offer the file.
 """
 
 from __future__ import annotations
