@@ -108,6 +108,8 @@ class Channel(ABC):
     #: Credential fields a connection needs (access_token, app_secret, ...).
     required_credentials: ClassVar[tuple[str, ...]] = ()
     default_api_base: ClassVar[str] = ""
+    #: Where OAuth token calls go when the platform has a separate host (option ``auth_base``).
+    default_auth_base: ClassVar[str] = ""
     timeout_s: ClassVar[float] = 30.0
 
     def __init__(self, options: dict | None = None, credentials: dict | None = None, *,
@@ -117,6 +119,9 @@ class Channel(ABC):
         self.credentials = dict(credentials or {})
         self.api_base = (api_base or self.options.get("api_base") or self.default_api_base)
         self.api_base = self.api_base.rstrip("/")
+        self.auth_base = str(self.options.get("auth_base") or self.default_auth_base).rstrip("/")
+        #: Time source for request signatures (tests set it to replay the docs' examples).
+        self.clock = time.time
         self.http = http or httpx.Client(timeout=self.timeout_s)
         self.on_attempt = on_attempt or (lambda attempt: None)
 

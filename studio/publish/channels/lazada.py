@@ -30,7 +30,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import time
 from typing import ClassVar
 from urllib.parse import urlencode
 from xml.sax.saxutils import escape
@@ -93,6 +92,7 @@ def product_xml(payload: PostPayload, image_urls: list[str], sku: str) -> str:
 
 
 class LazadaChannel(Channel):
+    default_auth_base = AUTH_API
     kind = "lazada"
     required_options = ("app_key",)
     required_credentials = ("app_secret", "access_token")
@@ -103,11 +103,6 @@ class LazadaChannel(Channel):
         "auth_base": "url",
         "authorize_url": "url",
     }
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.auth_base = str(self.options.get("auth_base") or AUTH_API).rstrip("/")
-        self.clock = time.time
 
     def check_response(self, response: httpx.Response) -> ChannelError | None:
         try:

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import time
 from typing import ClassVar
 from urllib.parse import urlencode
 
@@ -90,10 +89,6 @@ class ShopeeChannel(Channel):
     }
     title_min, title_max = 10, 120
     desc_min, desc_max = 10, 3000
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.clock = time.time
 
     # -- signing -----------------------------------------------------------------------------
     def _params(self, path: str, shop: bool = True) -> dict[str, str]:

@@ -68,6 +68,7 @@ def tts_sign(app_secret: str, path: str, query: dict[str, object], body: bytes |
 
 
 class TikTokShopChannel(Channel):
+    default_auth_base = AUTH_BASE
     kind = "tiktokshop"
     required_options = ("app_key", "shop_cipher")
     required_credentials = ("app_secret", "access_token")
@@ -78,11 +79,6 @@ class TikTokShopChannel(Channel):
         "authorize_url": "url",
     }
     title_min, title_max = 25, 255
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.auth_base = str(self.options.get("auth_base") or AUTH_BASE).rstrip("/")
-        self.clock = time.time
 
     def check_response(self, response: httpx.Response) -> ChannelError | None:
         try:
