@@ -24,8 +24,10 @@ import threading
 import uuid
 from collections import deque
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlencode, urlsplit
+
+from tests.fakes.server import LocalServer
 
 KNOWN_FIELDS = {"id", "message", "created_time", "from", "like_count", "comment_count",
                 "parent", "attachment", "permalink_url"}
@@ -50,21 +52,18 @@ def _uncursor(cursor: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-class FacebookGraphFake:
+class FacebookGraphFake(LocalServer):
     def __init__(self, token: str = "PAGE-TOKEN") -> None:
         self.token = token
         self.videos: dict[str, list[dict]] = {}
         self.requests: list[dict] = []
         self._script: deque[int] = deque()
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._serve(self._handler())
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/v21.0"
+        return self.origin + "/v21.0"
 
     def add_video(self, video_id: str) -> None:
         self.videos.setdefault(video_id, [])
@@ -81,14 +80,6 @@ class FacebookGraphFake:
     def rate_limit(self, *codes: int) -> None:
         """The next len(codes) requests fail with these rate-limit codes."""
         self._script.extend(codes)
-
-    def __enter__(self) -> FacebookGraphFake:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     # -- the endpoint --------------------------------------------------------------------------
     def answer(self, path: str, query: dict[str, str]) -> tuple[int, dict]:

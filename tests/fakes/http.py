@@ -21,11 +21,12 @@ from collections import deque
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from studio.publish.channels.base import MediaFile
+from tests.fakes.server import LocalServer
 
 
 @dataclass
@@ -68,32 +69,20 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-class FakePlatform:
+class FakePlatform(LocalServer):
     """Base of the platform fakes: override ``handle``."""
+
+    poll_s = 0.02  # a short poll keeps shutdown (once per test) fast
 
     def __init__(self) -> None:
         self.requests: list[Req] = []
         self._faults: deque[tuple[str, dict]] = deque()
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-        # A short poll interval keeps shutdown (once per test) fast.
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,),
-                                        daemon=True)
+        self._serve(self._handler_class())
 
-    # -- lifecycle ---------------------------------------------------------------------------
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        return self.origin
 
     # -- scripting ---------------------------------------------------------------------------
     def fail(self, path_contains: str, *faults: dict) -> None:

@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import time
 from collections import deque
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlparse
+
+from tests.fakes.server import LocalServer
 
 NAMES = {"en": "English", "vi": "Vietnamese", "fr": "French", "de": "German", "ja": "Japanese"}
 
 
-class LibreTranslateFake:
+class LibreTranslateFake(LocalServer):
     def __init__(self, phrasebook: dict[str, str] | None = None, api_keys: set[str] | None = None,
                  languages: tuple[str, ...] = ("en", "vi", "fr", "de", "ja")) -> None:
         self.phrasebook = dict(phrasebook or {})
@@ -32,27 +33,16 @@ class LibreTranslateFake:
         self.languages = languages
         self.requests: list[dict] = []
         self._script: deque[dict] = deque()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._serve(self._handler())
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self.origin
 
     def script(self, *steps: dict) -> None:
         """Queue behaviours for the next /translate calls: {"status": 429|500|503} or
         {"delay": seconds} (a slow server)."""
         self._script.extend(steps)
-
-    def __enter__(self) -> LibreTranslateFake:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     def translate(self, text: str) -> str:
         out = text

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections import deque
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlparse
+
+from tests.fakes.server import LocalServer
 
 HOST = "api.mymemory.translated.net"
 QUOTA = ("MYMEMORY WARNING: YOU USED ALL AVAILABLE FREE TRANSLATIONS FOR TODAY. NEXT AVAILABLE "
@@ -24,31 +25,20 @@ QUOTA = ("MYMEMORY WARNING: YOU USED ALL AVAILABLE FREE TRANSLATIONS FOR TODAY. 
          "USAGELIMITS.PHP TO TRANSLATE MORE")
 
 
-class MyMemoryFake:
+class MyMemoryFake(LocalServer):
     def __init__(self, phrasebook: dict[str, str] | None = None) -> None:
         self.phrasebook = dict(phrasebook or {})
         self.requests: list[dict] = []
         self._script: deque[dict] = deque()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._serve(self._handler())
 
     @property
     def proxy_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self.origin
 
     def script(self, *steps: dict) -> None:
         """Queue behaviours for the next calls: {"status": 429} or {"quota": True}."""
         self._script.extend(steps)
-
-    def __enter__(self) -> MyMemoryFake:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     def translate(self, text: str) -> str:
         for phrase, translation in sorted(self.phrasebook.items(), key=lambda kv: -len(kv[0])):

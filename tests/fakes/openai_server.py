@@ -16,43 +16,33 @@ Use::
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.fakes.server import LocalServer
 
 ROLES = {"system", "user", "assistant", "tool", "developer"}
 
 
-class OpenAIFake:
+class OpenAIFake(LocalServer):
     def __init__(self, api_key: str | None = "test-key",
                  responder: Callable[[dict], str] | None = None) -> None:
         self.api_key = api_key
         self.responder = responder or (lambda body: "OK")
         self.requests: list[dict] = []
         self._script: deque[dict] = deque()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._serve(self._handler())
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/v1"
+        return self.origin + "/v1"
 
     def script(self, *steps: dict) -> None:
         """Queue behaviours for the next requests: {"status", "retry_after"}, {"delay"},
         {"content"}; when the queue is empty the responder answers."""
         self._script.extend(steps)
-
-    def __enter__(self) -> OpenAIFake:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     # -- request handling --------------------------------------------------------------------
     def _handler(self):

@@ -21,11 +21,13 @@ import secrets
 import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlparse
 
+from tests.fakes.server import LocalServer
 
-class Receiver:
+
+class Receiver(LocalServer):
     def __init__(self, secret: str = "s3cret-webhook-key") -> None:
         self.secret = secret
         self.deliveries: Counter[str] = Counter()
@@ -40,22 +42,11 @@ class Receiver:
         self.token_calls = 0
         self.token_script: list[str] = []
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._serve(self._handler())
 
     @property
     def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> Receiver:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        return self.origin
 
     def duplicates(self) -> dict[str, int]:
         return {k: n for k, n in self.deliveries.items() if n > 1}
