@@ -18,7 +18,7 @@ from pages.common import (
     tr,
     tr_map,
 )
-from studio.assets import asset_path, store_image
+from studio.assets import asset_path, link_photo, move_photo, store_image, unlink_photo
 from studio.catalog.labels import format_price, product_name
 from studio.catalog.schema import (
     ALLERGENS,
@@ -38,6 +38,21 @@ from studio.db.models import Producer
 from studio.errors import StudioError
 
 NEW = "__new__"
+
+
+def photo_action(action) -> None:
+    """Run ``action(session, ws)``; flash the message key it returns, or show the error."""
+    try:
+        with db() as session:
+            message = action(session, require_workspace(session))
+    except StudioError as exc:
+        show_error(exc)
+    else:
+        if message:
+            flash(tr(message))
+        st.rerun()
+
+
 UI = lang()
 TEXT = ("name_vi", "name_en", "name_fr", "slug", "category", "origin", "traceability_code",
         "traceability_url", "price_vnd", "unit", "net_quantity", "shelf_life", "aliases")
@@ -132,7 +147,7 @@ choice = st.selectbox(tr("products.select"), list(choices), key="products.select
 with db() as session:
     current = None if choice == NEW else get_product(session, require_workspace(session), choice)
     values = defaults(current)
-    photos = [(asset_path(a), a.original_name) for a in current.photos] if current else []
+    photos = [(a.id, asset_path(a), a.original_name) for a in current.photos] if current else []
 prefix = f"products.{current.id if current else NEW}"
 
 with st.form(f"{prefix}.form"):
@@ -169,20 +184,29 @@ if current is not None:
                               type=["jpg", "jpeg", "png", "webp", "gif"],
                               help=tr("products.photo_help"))
     if st.button(tr("products.photo_add"), key="products.photo_add", disabled=upload is None):
-        try:
-            with db() as session:
-                ws = require_workspace(session)
-                store_image(session, ws, upload.getvalue(), upload.name,
-                            product_id=current.id)
-        except StudioError as exc:
-            show_error(exc)
-        else:
-            flash(tr("products.photo_added"))
-            st.rerun()
+        def add(session, ws) -> str:
+            asset = store_image(session, ws, upload.getvalue(), upload.name)
+            added = link_photo(session, ws, current.id, asset)
+            return "products.photo_added" if added else "products.photo_already"
+
+        photo_action(add)
     if photos:
         cols = st.columns(4)
-        for i, (path, name) in enumerate(photos):
-            cols[i % 4].image(str(path), caption=name, width="stretch")
+        for i, (asset_id, path, name) in enumerate(photos):
+            with cols[i % 4]:
+                st.image(str(path), caption=tr("products.photo_cover") if i == 0 else name,
+                         width="stretch")
+                left, right, drop = st.columns(3)
+                if left.button("◀", key=f"{prefix}.photo_up.{asset_id}", disabled=i == 0,
+                               help=tr("products.photo_earlier")):
+                    photo_action(lambda s, w, a=asset_id: move_photo(s, w, current.id, a, -1))
+                if right.button("▶", key=f"{prefix}.photo_down.{asset_id}",
+                                disabled=i == len(photos) - 1, help=tr("products.photo_later")):
+                    photo_action(lambda s, w, a=asset_id: move_photo(s, w, current.id, a, 1))
+                if drop.button("✕", key=f"{prefix}.photo_remove.{asset_id}",
+                               help=tr("products.photo_remove")):
+                    photo_action(lambda s, w, a=asset_id: unlink_photo(s, w, current.id, a)
+                                 or "products.photo_removed")
     else:
         st.caption(tr("products.no_photos"))
 

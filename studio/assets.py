@@ -15,12 +15,12 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from studio.config import get_settings
-from studio.db.models import Asset, Workspace
-from studio.errors import MediaError
+from studio.db.models import Asset, Product, ProductPhoto, Workspace
+from studio.errors import MediaError, NotFound
 
 IMAGE_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"),
                  "WEBP": ("image/webp", "webp"), "GIF": ("image/gif", "gif")}
@@ -123,7 +123,9 @@ def asset_path(asset: Asset) -> Path:
 
 def store_image(session: Session, ws: Workspace, data: bytes, original_name: str = "",
                 kind: str = "photo", product_id: int | None = None) -> Asset:
-    """Check and store an uploaded image; the same bytes twice give the same Asset."""
+    """Check and store an uploaded image; the same bytes twice give the same Asset.
+
+    With ``product_id`` the image is also shown on that product (see :func:`link_photo`)."""
     limit = get_settings().max_upload_mb * 1024 * 1024
     if not data:
         raise MediaError("the file is empty; choose the photo again", key="error.file_empty")
@@ -136,12 +138,70 @@ def store_image(session: Session, ws: Workspace, data: bytes, original_name: str
     existing = session.scalar(select(Asset).where(
         Asset.workspace_id == ws.id, Asset.sha256 == sha, Asset.kind == kind))
     if existing is not None:
-        if product_id is not None and existing.product_id is None:
-            existing.product_id = product_id
-        return existing
-    asset = Asset(workspace_id=ws.id, product_id=product_id, kind=kind, sha256=sha,
-                  size=len(data), mime=info.mime, path=rel, width=info.width,
-                  height=info.height, original_name=safe_name(original_name), meta={})
-    session.add(asset)
-    session.flush()
+        asset = existing
+    else:
+        asset = Asset(workspace_id=ws.id, kind=kind, sha256=sha, size=len(data),
+                      mime=info.mime, path=rel, width=info.width, height=info.height,
+                      original_name=safe_name(original_name), meta={})
+        session.add(asset)
+        session.flush()
+    if product_id is not None:
+        link_photo(session, ws, product_id, asset)
     return asset
+
+
+def _own_product(session: Session, ws: Workspace, product_id: int) -> Product:
+    product = session.get(Product, product_id)
+    if product is None or product.workspace_id != ws.id:
+        raise NotFound(f"no product #{product_id} in workspace '{ws.slug}'; reload the page",
+                       key="error.product_missing")
+    return product
+
+
+def link_photo(session: Session, ws: Workspace, product_id: int, asset: Asset) -> bool:
+    """Show ``asset`` on the product, after its other photos. One image may illustrate several
+    products. Returns False when it was already there (nothing changes)."""
+    product = _own_product(session, ws, product_id)
+    if asset.workspace_id != ws.id:
+        raise NotFound("that file belongs to another workspace", key="error.asset_missing")
+    if session.get(ProductPhoto, (product_id, asset.id)) is not None:
+        return False
+    last = session.scalar(select(func.max(ProductPhoto.position))
+                          .where(ProductPhoto.product_id == product_id))
+    session.add(ProductPhoto(product_id=product_id, asset_id=asset.id, workspace_id=ws.id,
+                             position=(last or 0) + 1))
+    session.flush()
+    session.expire(product, ["photos"])
+    return True
+
+
+def unlink_photo(session: Session, ws: Workspace, product_id: int, asset_id: int) -> None:
+    """Take a photo off a product. The file stays (a post or another product may use it)."""
+    product = _own_product(session, ws, product_id)
+    link = session.get(ProductPhoto, (product_id, asset_id))
+    if link is None:
+        raise NotFound("that photo is not on this product any more; reload the page",
+                       key="error.photo_missing")
+    session.delete(link)
+    session.flush()
+    session.expire(product, ["photos"])
+
+
+def move_photo(session: Session, ws: Workspace, product_id: int, asset_id: int,
+               offset: int) -> None:
+    """Move a photo ``offset`` places (-1: earlier, +1: later); the first photo is the cover."""
+    product = _own_product(session, ws, product_id)
+    links = session.scalars(select(ProductPhoto).where(ProductPhoto.product_id == product_id)
+                            .order_by(ProductPhoto.position, ProductPhoto.asset_id)).all()
+    ids = [link.asset_id for link in links]
+    if asset_id not in ids:
+        raise NotFound("that photo is not on this product any more; reload the page",
+                       key="error.photo_missing")
+    old = ids.index(asset_id)
+    new = min(max(old + offset, 0), len(ids) - 1)
+    ids.insert(new, ids.pop(old))
+    by_id = {link.asset_id: link for link in links}
+    for position, aid in enumerate(ids, start=1):
+        by_id[aid].position = position
+    session.flush()
+    session.expire(product, ["photos"])

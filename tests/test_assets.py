@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from studio.assets import asset_path, data_dir, safe_name, store_image
-from studio.errors import MediaError
+from studio.errors import MediaError, NotFound
 
 
 def png(size=(40, 30), color=(200, 50, 50), fmt="PNG") -> bytes:
@@ -90,3 +90,123 @@ def test_decompression_bomb_is_refused(session, ws):
 def test_safe_name():
     assert safe_name("C:\\Users\\lan\\ảnh.jpg") == "ảnh.jpg"
     assert safe_name("../../") == "file"
+
+
+# -- photos linked to products -----------------------------------------------------------------
+def _products(session, ws, *slugs):
+    from studio.db.models import Producer, Product
+
+    maker = Producer(workspace_id=ws.id, name="HTX Test", kind="cooperative")
+    session.add(maker)
+    session.flush()
+    out = [Product(workspace_id=ws.id, producer_id=maker.id, slug=slug, name_vi=slug,
+                   ocop_group="food") for slug in slugs]
+    session.add_all(out)
+    session.flush()
+    return out
+
+
+def test_one_image_illustrates_two_products(session, ws):
+    from studio.assets import link_photo
+
+    tea, rice = _products(session, ws, "tea", "rice")
+    farm = store_image(session, ws, png(), "farm.png", product_id=tea.id)
+    again = store_image(session, ws, png(), "farm-copy.png", product_id=rice.id)
+    assert again.id == farm.id and len(stored_files()) == 1
+    assert [a.id for a in tea.photos] == [a.id for a in rice.photos] == [farm.id]
+    assert link_photo(session, ws, rice.id, farm) is False  # already there: nothing changes
+    assert len(rice.photos) == 1
+
+
+def test_unlink_keeps_the_file_and_the_other_product(session, ws):
+    from studio.assets import unlink_photo
+
+    tea, rice = _products(session, ws, "tea", "rice")
+    farm = store_image(session, ws, png(), "farm.png", product_id=tea.id)
+    store_image(session, ws, png(), product_id=rice.id)
+    unlink_photo(session, ws, tea.id, farm.id)
+    assert tea.photos == [] and [a.id for a in rice.photos] == [farm.id]
+    assert asset_path(farm).exists()
+    with pytest.raises(NotFound):  # twice: a clear "reload" message, not a crash
+        unlink_photo(session, ws, tea.id, farm.id)
+
+
+def test_move_photo_sets_the_cover(session, ws):
+    from studio.assets import move_photo
+
+    (tea,) = _products(session, ws, "tea")
+    ids = [store_image(session, ws, png(color=(i * 40, 0, 0)), f"{i}.png",
+                       product_id=tea.id).id for i in range(3)]
+    move_photo(session, ws, tea.id, ids[2], -1)
+    assert [a.id for a in tea.photos] == [ids[0], ids[2], ids[1]]
+    move_photo(session, ws, tea.id, ids[1], -5)  # clamped to the first place
+    assert [a.id for a in tea.photos] == [ids[1], ids[0], ids[2]]
+    move_photo(session, ws, tea.id, ids[1], 9)  # clamped to the last place
+    assert [a.id for a in tea.photos] == [ids[0], ids[2], ids[1]]
+
+
+def test_photos_never_cross_workspaces(session, ws):
+    from studio.assets import link_photo, move_photo, unlink_photo
+    from studio.catalog.service import ensure_workspace
+
+    (tea,) = _products(session, ws, "tea")
+    other = ensure_workspace(session, "other")
+    (theirs,) = _products(session, other, "theirs")
+    mine = store_image(session, ws, png(), "mine.png", product_id=tea.id)
+    for call in (lambda: link_photo(session, ws, theirs.id, mine),
+                 lambda: link_photo(session, other, theirs.id, mine),
+                 lambda: unlink_photo(session, other, tea.id, mine.id),
+                 lambda: move_photo(session, other, tea.id, mine.id, 1),
+                 lambda: store_image(session, ws, png(), product_id=theirs.id)):
+        with pytest.raises(NotFound):
+            call()
+    assert theirs.photos == [] and [a.id for a in tea.photos] == [mine.id]
+
+
+def test_deleting_a_product_drops_its_links_not_the_shared_image(session, ws):
+    from studio.db.models import Asset
+
+    tea, rice = _products(session, ws, "tea", "rice")
+    farm = store_image(session, ws, png(), product_id=tea.id)
+    store_image(session, ws, png(), product_id=rice.id)
+    session.delete(tea)
+    session.flush()
+    session.expire_all()
+    assert session.get(Asset, farm.id) is not None
+    assert [a.id for a in rice.photos] == [farm.id]
+
+
+def test_migration_0002_moves_existing_photo_links(tmp_path):
+    from sqlalchemy import text
+
+    from studio.db.models import Asset, Producer, Product, Workspace
+    from studio.db.session import make_engine, migrate, session_scope
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    migrate(engine, "0001")
+    with session_scope(engine) as s:  # the models still map assets.product_id
+        old = Workspace(slug="w", name="W", timezone="UTC", settings={})
+        s.add(old)
+        s.flush()
+        maker = Producer(workspace_id=old.id, name="P", kind="household")
+        s.add(maker)
+        s.flush()
+        tea = Product(workspace_id=old.id, producer_id=maker.id, slug="s", name_vi="S",
+                      ocop_group="food")
+        s.add(tea)
+        s.flush()
+        ids = []
+        for n, pid in enumerate((tea.id, None, tea.id)):
+            asset = Asset(workspace_id=old.id, product_id=pid, kind="photo", sha256=str(n) * 64,
+                          size=1, mime="image/png", path="x", original_name="", meta={})
+            s.add(asset)
+            s.flush()
+            ids.append(asset.id)
+        expected = [(tea.id, ids[0], old.id), (tea.id, ids[2], old.id)]
+    migrate(engine)
+    with engine.connect() as conn:
+        links = conn.execute(text("SELECT product_id, asset_id, workspace_id FROM "
+                                  "product_photos ORDER BY position")).all()
+        left = conn.scalar(text("SELECT count(*) FROM assets WHERE product_id IS NOT NULL"))
+    assert [tuple(r) for r in links] == expected and left == 0
+    engine.dispose()

@@ -24,7 +24,7 @@ from studio.assets import store_image
 from studio.catalog.factsheet import cert_expiry, facts, missing
 from studio.catalog.io import COLUMN_NAMES, export_products
 from studio.catalog.service import get_product, get_workspace, list_producers, list_products
-from studio.db.models import Asset, Producer, Product
+from studio.db.models import Asset, Producer, Product, ProductPhoto
 from studio.db.session import session_scope
 from studio.i18n import t as t_
 
@@ -150,8 +150,8 @@ def test_home_counts_the_workspace(demo_engine):
         ws = get_workspace(s, "demo")
         assert metrics["Sản phẩm"] == str(len(list_products(s, ws)))
         assert metrics["Nhà sản xuất"] == str(len(list_producers(s, ws)))
-        photos = s.scalar(select(func.count()).select_from(Asset).where(
-            Asset.workspace_id == ws.id, Asset.product_id.is_not(None)))
+        photos = s.scalar(select(func.count()).select_from(ProductPhoto).where(
+            ProductPhoto.workspace_id == ws.id))
     assert metrics["Ảnh sản phẩm"] == str(photos)
 
 
@@ -329,7 +329,8 @@ def test_photo_upload_stores_the_image_and_shows_it(demo_engine, _studio_env):
     ok(at.button(key="products.photo_add").click().run())
     assert at.success[0].value == "Đã thêm ảnh."
     with demo(demo_engine) as s:
-        photos = s.scalars(select(Asset).where(Asset.product_id == pid)).all()
+        photos = s.scalars(select(Asset).join(ProductPhoto).where(
+            ProductPhoto.product_id == pid).order_by(ProductPhoto.position)).all()
         assert [(a.mime, a.width, a.height, a.original_name) for a in photos][-1] == (
             "image/png", 64, 48, "hoa cúc.png")
     new_files = set(_stored_files(_studio_env)) - before
@@ -354,6 +355,58 @@ def test_photo_upload_of_a_text_file_named_jpg_is_refused(demo_engine, _studio_e
     with demo(demo_engine) as s:
         assert s.scalar(select(func.count()).select_from(Asset)) == assets_before
     assert _stored_files(_studio_env) == files_before
+
+
+
+def _photo_names(engine, pid: int) -> list[str]:
+    with demo(engine) as s:
+        return [a.original_name for a in s.scalars(select(Asset).join(ProductPhoto).where(
+            ProductPhoto.product_id == pid).order_by(ProductPhoto.position)).all()]
+
+
+def _upload_photo(at: AppTest, pid: int, name: str, data: bytes) -> AppTest:
+    at.file_uploader(key=f"products.{pid}.photo").upload(name, data, "image/png")
+    ok(at.run())
+    return ok(at.button(key="products.photo_add").click().run())
+
+
+def test_one_photo_serves_two_products_and_a_repeat_says_so(demo_engine, _studio_env):
+    shared = _png()
+    tea, tra = _product(demo_engine, "tra-hoa-cuc").id, _product(demo_engine, "tra-xa-den").id
+    at = run("pages/products.py", lang="en")
+    ok(at.selectbox(key="products.select").set_value("tra-hoa-cuc").run())
+    _upload_photo(at, tea, "farm.png", shared)
+    assert at.success[0].value == "Photo added."
+    ok(at.selectbox(key="products.select").set_value("tra-xa-den").run())
+    _upload_photo(at, tra, "farm.png", shared)
+    assert at.success[0].value == "Photo added."
+    assert _photo_names(demo_engine, tea)[-1] == _photo_names(demo_engine, tra)[-1] == "farm.png"
+    _upload_photo(at, tra, "again.png", shared)
+    assert at.success[0].value == "This photo is already on the product."
+    assert _photo_names(demo_engine, tra).count("farm.png") == 1
+    with demo(demo_engine) as s:  # one file, one asset row, two links
+        assert s.scalar(select(func.count()).select_from(Asset).where(
+            Asset.original_name == "farm.png")) == 1
+
+
+def test_photos_reorder_and_remove_keeps_the_file(demo_engine, _studio_env):
+    pid = _product(demo_engine, "tra-hoa-cuc").id
+    at = run("pages/products.py", lang="en")
+    ok(at.selectbox(key="products.select").set_value("tra-hoa-cuc").run())
+    _upload_photo(at, pid, "second.png", _png())
+    names = _photo_names(demo_engine, pid)
+    assert len(names) == 2 and names[1] == "second.png"
+    with demo(demo_engine) as s:
+        second = s.scalar(select(Asset.id).where(Asset.original_name == "second.png"))
+    ok(at.button(key=f"products.{pid}.photo_up.{second}").click().run())
+    assert _photo_names(demo_engine, pid)[0] == "second.png"
+    captions = [c for img in at.get("image") for c in img.captions]
+    assert captions[0] == "Cover"
+    files = set(_stored_files(_studio_env))
+    ok(at.button(key=f"products.{pid}.photo_remove.{second}").click().run())
+    assert at.success[0].value == "Photo removed from the product (the file is kept)."
+    assert _photo_names(demo_engine, pid) == names[:1]
+    assert set(_stored_files(_studio_env)) == files
 
 
 # -- import / export ---------------------------------------------------------------------------

@@ -106,8 +106,10 @@ class Product(Base, Timestamps):
     search_text: Mapped[str] = mapped_column(NFCText, default="")
 
     producer: Mapped[Producer] = relationship(back_populates="products")
+    # One image can illustrate several products (a farm photo, a label): linked, not owned.
     photos: Mapped[list[Asset]] = relationship(
-        back_populates="product", order_by="Asset.id", foreign_keys="Asset.product_id"
+        secondary="product_photos", viewonly=True,
+        order_by=lambda: [ProductPhoto.position, ProductPhoto.asset_id],
     )
 
 
@@ -121,6 +123,9 @@ class Asset(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    # Unused since migration 0002 (photos are linked through product_photos). Kept because
+    # SQLite cannot drop a column with a foreign key without rebuilding the table, and a rebuild
+    # would fire the ON DELETE actions of every table that points at assets.
     product_id: Mapped[int | None] = mapped_column(
         ForeignKey("products.id", ondelete="SET NULL"), nullable=True
     )
@@ -136,6 +141,16 @@ class Asset(Base):
     meta: Mapped[dict] = mapped_column(NFCJSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    product: Mapped[Product | None] = relationship(
-        back_populates="photos", foreign_keys=[product_id]
-    )
+
+class ProductPhoto(Base):
+    """A photo shown on a product's fact sheet, in the order the producer chose."""
+
+    __tablename__ = "product_photos"
+
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
+    asset_id: Mapped[int] = mapped_column(
+        ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True, index=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
