@@ -43,6 +43,9 @@ def _studio_env(tmp_path, monkeypatch):
         monkeypatch.delenv(name, raising=False)
     yield data
     dispose_engines()
+    from studio.accounts.auth import _decoys
+
+    _decoys._seen.clear()  # unknown-username lock-outs are process memory: none leak between tests
 
 
 @pytest.fixture(autouse=True)

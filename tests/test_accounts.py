@@ -85,6 +85,33 @@ def test_unknown_user_and_wrong_password_look_the_same(session):
     assert str(a.value) == str(b.value)
 
 
+def test_unknown_user_locks_out_like_a_real_one(session):
+    """Otherwise "locked" after five tries would reveal which usernames exist."""
+    create_user(session, "lan", "right-password", "producer")
+    messages = {}
+    for name in ("lan", "nobody-here"):
+        for _ in range(5):
+            with pytest.raises(LoginFailed):
+                authenticate(session, name, "wrong", now=T0)
+        with pytest.raises(LockedOut) as info:
+            authenticate(session, name, "anything", now=T0 + timedelta(seconds=1))
+        messages[name] = str(info.value)
+        with pytest.raises(LoginFailed):  # the lock runs out for both
+            authenticate(session, name, "wrong", now=T0 + timedelta(seconds=31))
+    assert messages["lan"] == messages["nobody-here"] == "too many failed logins: try again in 30 s"
+
+
+def test_decoy_memory_is_bounded():
+    from studio.accounts.auth import _Decoys
+
+    decoys = _Decoys(size=3)
+    for i in range(10):
+        for _ in range(6):
+            decoys.fail(f"name{i}", T0)
+    assert decoys.locked_until("name9") is not None and decoys.locked_until("name0") is None
+    assert len(decoys._seen) == 3
+
+
 def test_session_timeout():
     assert not session_expired(T0, T0 + timedelta(minutes=119))
     assert session_expired(T0, T0 + timedelta(minutes=121))

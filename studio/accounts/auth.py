@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import secrets
+import threading
+from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -82,18 +84,52 @@ def lock_delay(failures: int) -> int:
     return min(LOCK_MAX_S, LOCK_BASE_S * 2 ** (failures - FREE_FAILURES))
 
 
-def authenticate(session: Session, username: str, password: str,
-                 now: datetime | None = None) -> User:
-    """The user when the password is right; LoginFailed or LockedOut otherwise."""
-    now = now or _now()
-    user = session.scalar(select(User).where(User.username == username.strip().lower()))
-    if user is None or not user.active:
-        _hasher.hash("x" * MIN_PASSWORD)  # same work as a real check: no timing oracle
-        raise LoginFailed("wrong username or password", key="accounts.login_failed")
-    if user.locked_until and user.locked_until > now:
-        wait = int((user.locked_until - now).total_seconds()) + 1
+class _Decoys:
+    """Failure counts for usernames that do not exist, so that they lock out exactly like real
+    ones: otherwise "locked" after five tries would tell that a username exists. Kept in memory
+    (the studio serves from one process), bounded, oldest forgotten first."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self.size = size
+        self._seen: OrderedDict[str, tuple[int, datetime | None]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def locked_until(self, name: str) -> datetime | None:
+        with self._lock:
+            return self._seen.get(name, (0, None))[1]
+
+    def fail(self, name: str, now: datetime) -> None:
+        with self._lock:
+            failures = self._seen.pop(name, (0, None))[0] + 1
+            delay = lock_delay(failures)
+            self._seen[name] = (failures, now + timedelta(seconds=delay) if delay else None)
+            while len(self._seen) > self.size:
+                self._seen.popitem(last=False)
+
+
+_decoys = _Decoys()
+
+
+def _raise_if_locked(locked_until: datetime | None, now: datetime) -> None:
+    if locked_until and locked_until > now:
+        wait = int((locked_until - now).total_seconds()) + 1
         raise LockedOut(f"too many failed logins: try again in {wait} s",
                         key="accounts.locked", seconds=wait)
+
+
+def authenticate(session: Session, username: str, password: str,
+                 now: datetime | None = None) -> User:
+    """The user when the password is right; LoginFailed or LockedOut otherwise. Unknown and
+    inactive usernames fail, and lock out, exactly as a wrong password does."""
+    now = now or _now()
+    name = username.strip().lower()
+    user = session.scalar(select(User).where(User.username == name))
+    if user is None or not user.active:
+        _raise_if_locked(_decoys.locked_until(name), now)
+        _hasher.hash("x" * MIN_PASSWORD)  # same work as a real check: no timing oracle
+        _decoys.fail(name, now)
+        raise LoginFailed("wrong username or password", key="accounts.login_failed")
+    _raise_if_locked(user.locked_until, now)
     try:
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
