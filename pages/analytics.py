@@ -8,6 +8,7 @@ from pages.common import db, lang, require_workspace, show_error, tr
 from studio.errors import StudioError
 from studio.publish.analytics import best_times, figures, import_csv
 from studio.publish.channels import KINDS
+from studio.publish.insights import fetch_metrics
 
 st.title(tr("publish.analytics.title"))
 with st.form("metrics_import", clear_on_submit=True):
@@ -23,6 +24,22 @@ if go and upload is not None:
     except StudioError as exc:
         show_error(exc)
 st.caption(tr("publish.insights_note"))
+if st.button(tr("publish.fetch_platforms"), key="an_fetch"):
+    with db() as session:
+        ws_id = require_workspace(session).id
+    with st.spinner(tr("publish.fetching")):
+        reports = fetch_metrics(ws_id)
+    if not reports:
+        st.info(tr("publish.fetch_no_accounts"))
+    for r in reports:
+        text = tr(f"publish.fetch_status.{r.status}", account=r.account, kind=r.kind,
+                  fetched=r.fetched, posts=r.posts, created=r.created, updated=r.updated)
+        details = [r.error] * bool(r.error) + r.notes
+        if r.gone:
+            details.append(tr("publish.fetch_gone", ids=", ".join(r.gone)))
+        show = st.success if r.status == "ok" else \
+            st.error if r.status in ("failed", "permission") else st.warning
+        show("  \n".join([text, *details]))
 
 with db() as session:
     ws = require_workspace(session)

@@ -133,10 +133,12 @@ def test_validate_rejects_bad_reels(fake, tmp_path, clip_kw, message):
     assert not fake.requests
 
 
-def test_validate_rejects_photos_too_long_text_and_empty_posts(fake, tmp_path):
+def test_validate_rejects_photo_and_video_together_too_long_text_and_empty_posts(fake,
+                                                                                   tmp_path):
     channel = make(fake)
-    assert any("photo posts are not supported" in p
-               for p in channel.validate(post(media=(image_file(tmp_path),))))
+    both = post(media=(image_file(tmp_path), video_file(tmp_path)))
+    assert any("photos or one video, not both" in p for p in channel.validate(both))
+    assert channel.validate(post(media=(image_file(tmp_path),))) == []
     assert any("at most 63,206" in p for p in channel.validate(post(text="x" * 63_207)))
     assert any("needs text or a link" in p for p in channel.validate(post(text="", link="",
                                                                            hashtags=())))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import httpx
 import pytest
 
@@ -112,7 +114,7 @@ def test_timeout_on_publish_then_lookup_by_caption(fake, tmp_path):
     ({"public_url": "http://192.168.1.5/che.mp4"}, "public https URL"),
     ({"hashtags": ("a", "b", "c", "d", "e", "f")}, "at most 5 hashtags"),
     ({"text": "x" * 2201}, "at most 2200"),
-    ({"photo": True}, "exactly one video"),
+    ({"photo": True}, "JPEG photos only"),
     ({"duration_s": 1.0}, "lasts 3 s–15 min"),
 ])
 def test_validate_rejects_what_instagram_rejects(fake, tmp_path, change, message):
@@ -120,7 +122,7 @@ def test_validate_rejects_what_instagram_rejects(fake, tmp_path, change, message
     if "public_url" in change:
         change = {"media": (video_file(tmp_path, public_url=change["public_url"]),)}
     elif "photo" in change:
-        change = {"media": (image_file(tmp_path, public_url=URL),)}
+        change = {"media": (replace(image_file(tmp_path, public_url=URL), mime="image/png"),)}
     elif "duration_s" in change:
         change = {"media": (video_file(tmp_path, duration_s=1.0, public_url=URL),)}
     bad = reel(tmp_path, **change)

@@ -53,3 +53,21 @@ def test_bad_option_value_is_explained_and_blocks_publish(kind, name, value, tmp
     with pytest.raises(ChannelError) as err:
         channel.publish(payload)  # port 9 would refuse: proves nothing was sent
     assert err.value.kind == "permanent" and name in str(err.value)
+
+
+def test_connect_files_each_field_where_the_channel_reads_it(session, ws):
+    """OAuth client ids go with the secrets; addresses stay options even with "token" in them."""
+    from studio.publish import credentials
+    from studio.publish.accounts import add_account
+
+    yt = add_account(session, ws, "youtube", "Kênh", {
+        "access_token": "ya29.a", "refresh_token": "1//r", "client_id": "cid",
+        "client_secret": "csec", "token_url": "https://oauth2.example/token"})
+    tt = add_account(session, ws, "tiktok", "Shop", {
+        "access_token": "act", "refresh_token": "rft", "client_key": "ck", "client_secret": "cs"})
+    assert yt.options == {"token_url": "https://oauth2.example/token"}
+    assert set(credentials.decrypt(yt.credentials_enc)) == {
+        "access_token", "refresh_token", "client_id", "client_secret"}
+    assert tt.options == {}
+    assert set(credentials.decrypt(tt.credentials_enc)) == {
+        "access_token", "refresh_token", "client_key", "client_secret"}

@@ -142,9 +142,9 @@ def test_token_never_logged(two_workspaces, server, caplog):
     request(server, f"/calendar/{token}.ics")
     request(server, f"/calendar/{token}.ics", "POST")
     text = "\n".join(r.getMessage() for r in caplog.records)
-    assert "/calendar/***.ics" in text and " 200 " in text and " 405 " in text
+    assert "/calendar/***" in text and " 200 " in text and " 405 " in text
     assert token not in text
-    assert mask_path(f"GET /calendar/{token}.ics HTTP/1.1") == "GET /calendar/***.ics HTTP/1.1"
+    assert mask_path(f"GET /calendar/{token}.ics HTTP/1.1") == "GET /calendar/*** HTTP/1.1"
 
 
 def test_slow_client_is_cut_off(server, monkeypatch):

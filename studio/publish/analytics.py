@@ -3,9 +3,8 @@
 Every platform's export names columns differently (and in the UI language); :data:`COLUMNS`
 maps the usual names to ours. A file is checked whole before anything is written. Times without
 an offset are read in the workspace's zone. The best-time heatmap uses only this workspace's
-own history (mean views per weekday × hour, local time). Insights endpoints (Graph API
-``/insights``, YouTube Analytics, TikTok ``video/query``) need app review and tokens with extra
-scopes; they are not wired yet, CSV import works for every platform.
+own history (mean views per weekday × hour, local time). The platforms' insights endpoints
+fill the same table through :mod:`studio.publish.insights`; CSV import works for every platform.
 """
 
 from __future__ import annotations

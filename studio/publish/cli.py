@@ -59,6 +59,7 @@ def register(sub) -> None:
     add_workspace(p)
     add_json(p)
     p.set_defaults(func=cmd_post_ics_url)
+    _register_metrics(psub)
 
     ics = sub.add_parser("ics", help="the calendar feed server (subscription URLs)")
     isub = ics.add_subparsers(dest="ics_command", required=True)
@@ -213,3 +214,28 @@ def cmd_worker(args: argparse.Namespace) -> int:
         return 0
     worker.run(workers=args.workers, sweep_interval=args.sweep_interval)
     return 0
+
+
+def _register_metrics(psub) -> None:
+    metrics = psub.add_parser("metrics", help="post metrics from the platforms")
+    msub = metrics.add_subparsers(dest="metrics_command", required=True)
+    p = msub.add_parser("fetch", help="read published posts' metrics (Facebook, Instagram, "
+                                      "YouTube, TikTok insights) into the analytics table")
+    p.add_argument("--account", help="only this channel account (name or id)")
+    add_workspace(p)
+    add_json(p)
+    p.set_defaults(func=cmd_post_metrics_fetch)
+
+
+def cmd_post_metrics_fetch(args: argparse.Namespace) -> int:
+    """Exit 0 when every account was read (ok, partial, skipped), 1 when one was not."""
+    from studio.db.session import get_engine
+    from studio.publish.insights import fetch_metrics, summary_line
+
+    with open_workspace(args) as (_session, ws):
+        workspace_id = ws.id
+    reports = fetch_metrics(workspace_id, account=args.account, engine=get_engine())
+    rows = [r.as_dict() for r in reports]
+    emit(args, rows, lambda: "\n".join(summary_line(r) for r in reports)
+         or "no Facebook, Instagram, YouTube or TikTok accounts")
+    return 1 if any(r.status in ("failed", "permission", "rate_limited") for r in reports) else 0

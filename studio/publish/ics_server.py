@@ -2,10 +2,17 @@
 
 Streamlit cannot serve routes, so ``python -m studio serve`` starts this tiny standard-library
 server beside it (``python -m studio ics serve``) on STUDIO_HOST and STUDIO_ICS_PORT (default 8502).
-The only route is ``GET /calendar/<token>.ics``; the token is a per-workspace secret kept in
-``Workspace.settings["ics_token"]``. Rotating it invalidates every old link. Anything else is a
-404 (or 405 for another method) with the same body, the token is never logged, and sockets time
-out quickly.
+Two routes:
+
+- ``GET /calendar/<token>.ics``: the token is a per-workspace secret kept in
+  ``Workspace.settings["ics_token"]``. Rotating it invalidates every old link.
+- ``GET|HEAD /media/<asset id>/<expiry>/<signature>.<ext>``: a post's photo or video, for the
+  platforms that fetch media from a public URL (Instagram, TikTok pull, Lazada, Zalo). The link is
+  signed with a key derived from the studio secret (studio.publish.media) and expires; byte
+  ranges are served, so a platform's fetcher can resume.
+
+Anything else is a 404 (or 405 for another method) with the same body, tokens and signatures are
+never logged, and sockets time out quickly.
 """
 
 from __future__ import annotations
@@ -30,7 +37,10 @@ TOKEN_KEY = "ics_token"
 DEFAULT_PORT = 8502
 # secrets.token_urlsafe(24) is 32 characters of [A-Za-z0-9_-].
 _ROUTE = re.compile(r"/calendar/([A-Za-z0-9_-]{32})\.ics")
-_MASK = re.compile(r"(/calendar/)[^\s\"]*")
+_MEDIA = re.compile(r"/media/([1-9][0-9]{0,17})/([1-9][0-9]{0,11})/([0-9a-f]{40})\.([a-z0-9]{1,8})")
+_RANGE = re.compile(r"bytes=([0-9]*)-([0-9]*)")
+_MASK = re.compile(r"(/calendar/|/media/)[^\s\"]*")
+CHUNK = 1 << 20
 NOT_FOUND = b"not found\n"
 UNAVAILABLE = b"calendar temporarily unavailable; try again later\n"
 NOT_ALLOWED = b"method not allowed: this feed is read-only (GET)\n"
@@ -96,8 +106,27 @@ def subscription_url(token: str, base: str | None = None) -> str:
 
 
 def mask_path(text: str) -> str:
-    """``text`` with anything after ``/calendar/`` hidden (request lines, paths in logs)."""
-    return _MASK.sub(r"\1***.ics", text)
+    """``text`` with anything after ``/calendar/`` or ``/media/`` hidden (request lines, logs)."""
+    return _MASK.sub(r"\1***", text)
+
+
+def byte_range(header: str | None, size: int) -> tuple[int, int] | None | bool:
+    """The (first, last) byte asked by a ``Range`` header; None for the whole file; False when
+    the range cannot be satisfied (416)."""
+    if not header:
+        return None
+    match = _RANGE.fullmatch(header.strip())
+    if not match or not (match.group(1) or match.group(2)):
+        return None  # malformed or several ranges: RFC 9110 lets us send the whole file
+    first, last = match.groups()
+    if not first:  # the last N bytes
+        n = int(last)
+        return (max(0, size - n), size - 1) if n and size else False
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size or (last and int(last) < start):
+        return False
+    return start, end
 
 
 class FeedHandler(BaseHTTPRequestHandler):
@@ -121,10 +150,78 @@ class FeedHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def _target(self) -> str:
         # The raw request target: http.server rewrites a leading "//" in self.path.
         words = self.requestline.split()
-        path = (words[1] if len(words) == 3 else "").partition("?")[0]
+        return (words[1] if len(words) == 3 else "").partition("?")[0]
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        media = _MEDIA.fullmatch(self._target())
+        if media:
+            self._media(media)
+        else:
+            self._not_allowed()
+
+    def _media(self, match: re.Match) -> None:
+        from studio.assets import data_dir
+        from studio.db.models import Asset
+        from studio.db.session import session_scope
+        from studio.publish.media import media_link_valid
+
+        asset_id, expires, signature, ext = match.groups()
+        try:
+            with session_scope() as session:
+                found = session.get(Asset, int(asset_id))
+                row = (found.path, found.mime) if found is not None else None
+        except Exception as exc:
+            log.error("media unavailable: %s (check DATABASE_URL)", type(exc).__name__)
+            self._send(503, UNAVAILABLE, extra={"Retry-After": "60"})
+            return
+        if row is None or not row[0].endswith("." + ext) or not media_link_valid(
+                int(asset_id), row[0], int(expires), signature):
+            self._send(404, NOT_FOUND)
+            return
+        path = data_dir() / row[0]
+        try:
+            fh = open(path, "rb")  # noqa: SIM115 (closed below, after streaming)
+        except OSError:
+            self._send(404, NOT_FOUND)
+            return
+        with fh:
+            size = os.fstat(fh.fileno()).st_size
+            wanted = byte_range(self.headers.get("Range"), size)
+            common = {"Accept-Ranges": "bytes", "Cache-Control": "private, max-age=3600"}
+            if wanted is False:
+                self._send(416, b"", extra={**common, "Content-Range": f"bytes */{size}"})
+                return
+            first, last = wanted or (0, size - 1)
+            status = 206 if wanted else 200
+            self.send_response(status)
+            self.send_header("Content-Type", row[1])
+            self.send_header("Content-Length", str(last - first + 1 if size else 0))
+            self.send_header("X-Content-Type-Options", "nosniff")
+            for key, value in common.items():
+                self.send_header(key, value)
+            if wanted:
+                self.send_header("Content-Range", f"bytes {first}-{last}/{size}")
+            self.end_headers()
+            if self.command == "HEAD" or not size:
+                return
+            fh.seek(first)
+            left = last - first + 1
+            while left > 0:
+                chunk = fh.read(min(CHUNK, left))
+                if not chunk:
+                    break
+                self.wfile.write(chunk)
+                left -= len(chunk)
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        path = self._target()
+        media = _MEDIA.fullmatch(path)
+        if media:
+            self._media(media)
+            return
         match = _ROUTE.fullmatch(path)
         if not match:
             self._send(404, NOT_FOUND)
@@ -149,9 +246,10 @@ class FeedHandler(BaseHTTPRequestHandler):
                     "Content-Disposition": 'inline; filename="ocop-calendar.ics"'})
 
     def _not_allowed(self) -> None:
-        self._send(405, NOT_ALLOWED, extra={"Allow": "GET"})
+        allow = "GET, HEAD" if _MEDIA.fullmatch(self._target()) else "GET"
+        self._send(405, NOT_ALLOWED, extra={"Allow": allow})
 
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_HEAD = _not_allowed  # noqa: N815
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _not_allowed  # noqa: N815
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 (base class signature)
         log.info("%s %s", self.address_string(), mask_path(format % args))

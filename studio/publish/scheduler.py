@@ -46,6 +46,7 @@ from studio.publish.channels.base import (
     PostPayload,
     PublishResult,
 )
+from studio.publish.media import public_media_url
 from studio.publish.models import ChannelAccount, Post, PostTarget, PublishAudit
 from studio.publish.posts import rollup
 
@@ -137,7 +138,7 @@ def _payload(db, *, post_id, target_id, texts, lang, title, link, first_comment,
             if asset is not None:
                 media.append(MediaFile(Path(data_dir) / asset.path, asset.mime, asset.size,
                                        asset.width, asset.height, asset.duration_s,
-                                       (asset.meta or {}).get("public_url", "")))
+                                       public_media_url(asset.id, asset.path, asset.meta)))
     return PostPayload(post_id=post_id, target_id=target_id, lang=lang,
                        text=texts.get(lang, ""), title=variant.get("title", title),
                        link=link, first_comment=first_comment,

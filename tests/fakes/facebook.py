@@ -6,17 +6,28 @@ error code 190), required parameters (code 100), transfer offsets (each chunk mu
 offset the previous answer gave and be exactly ``end_offset - start_offset`` bytes), the rupload
 headers ``Authorization: OAuth``, ``offset`` and ``file_size``, and that a Reel is finished only
 after its bytes arrived. A repeated feed message answers code 506 (duplicate status).
+Photos: ``/{page}/photos`` takes ``url`` (https) or a multipart ``source`` file whose bytes must
+be JPEG, PNG, GIF, BMP or TIFF (else 324, "Missing or invalid image file"; WebP included), under
+10 MB, and ``caption``; ``published=false`` stores an unpublished photo (no story) that a feed post
+attaches through ``attached_media[i]={"media_fbid": ...}`` (indexes from 0 without gaps, each an
+unpublished photo of this Page used once); ``DELETE /{photo-id}`` removes an unpublished photo.
+The error codes for a bad attachment and a too-large file are this fake's reading.
 :class:`GraphFake` holds what Facebook and Instagram share.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
+import re
 import uuid
 
 from tests.fakes.http import FakePlatform, Reply, Req
 
 VERSION = "v21.0"
+IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"BM", b"II*\x00",
+               b"MM\x00*")
+ATTACHED = re.compile(r"^attached_media\[(\d+)\]$")
 
 
 def graph_error(code: int, message: str, status: int = 400, subcode: int | None = None,
@@ -69,6 +80,7 @@ class FacebookFake(GraphFake):
         self.posts: dict[str, dict] = {}
         self.sessions: dict[str, dict] = {}
         self.videos: dict[str, dict] = {}
+        self.photos: dict[str, dict] = {}
         self.processing_polls = 1
 
     def handle(self, req: Req) -> Reply:
@@ -96,6 +108,8 @@ class FacebookFake(GraphFake):
                 return Reply(200, {"data": [{"id": pid, "message": post["message"],
                                              "created_time": "2026-11-23T01:00:00+0000"}
                                             for pid, post in reversed(self.posts.items())]})
+            if edge == "photos" and req.method == "POST":
+                return self._photo(p)
             if edge == "videos":
                 return self._videos(p)
             if edge == "video_reels":
@@ -105,16 +119,72 @@ class FacebookFake(GraphFake):
                                type_="GraphMethodException")
         if len(parts) == 1 and parts[0] in self.videos and req.method == "GET":
             return self._status(parts[0], p)
+        if len(parts) == 1 and parts[0] in self.photos and req.method == "DELETE":
+            if self.photos[parts[0]]["post"]:
+                return graph_error(100, "(#100) this photo belongs to a post; delete the post")
+            del self.photos[parts[0]]
+            return Reply(200, {"success": True})
         return graph_error(100, "Unsupported request", type_="GraphMethodException")
 
     def _feed(self, p: dict) -> Reply:
-        if not p.get("message") and not p.get("link"):
+        attached = self._attached(p)
+        if isinstance(attached, Reply):
+            return attached
+        if not p.get("message") and not p.get("link") and not attached:
             return graph_error(100, "(#100) Either message or link must be supplied")
-        if any(post["message"] == p.get("message") for post in self.posts.values()):
+        if p.get("message") and any(post["message"] == p.get("message")
+                                    for post in self.posts.values()):
             return graph_error(506, "Duplicate status message")
         pid = f"{self.page_id}_{self.new_id()}"
-        self.posts[pid] = {"message": p.get("message", ""), "link": p.get("link", "")}
+        self.posts[pid] = {"message": p.get("message", ""), "link": p.get("link", ""),
+                           "photos": attached}
+        for fbid in attached:
+            self.photos[fbid]["post"] = pid
         return Reply(200, {"id": pid})
+
+    def _attached(self, p: dict) -> list[str] | Reply:
+        """The ``attached_media[i]`` photo ids in order, or the error Graph would answer."""
+        found = {int(m.group(1)): v for k, v in p.items() if (m := ATTACHED.match(k))}
+        if sorted(found) != list(range(len(found))):
+            return graph_error(100, "(#100) attached_media must be indexed 0, 1, 2... without "
+                               "gaps")
+        ids = []
+        for i in range(len(found)):
+            try:
+                fbid = str(json.loads(found[i])["media_fbid"])
+            except (ValueError, KeyError, TypeError):
+                return graph_error(100, f"(#100) attached_media[{i}] must be JSON "
+                                   '{"media_fbid": "..."}')
+            photo = self.photos.get(fbid)
+            if photo is None or photo["published"] or photo["post"] or fbid in ids:
+                return graph_error(100, f"(#100) media_fbid {fbid} is not an unpublished photo "
+                                   "of this Page")
+            ids.append(fbid)
+        return ids
+
+    def _photo(self, p: dict) -> Reply:
+        source, url = p.get("source"), p.get("url", "")
+        if isinstance(source, bytes) == bool(url):
+            return graph_error(324, "(#324) Requires upload file: send url or source")
+        if url and not url.startswith("https://"):
+            return graph_error(100, "(#100) url should represent a valid URL")
+        if isinstance(source, bytes):
+            if not source.startswith(IMAGE_MAGIC):
+                return graph_error(324, "(#324) Missing or invalid image file")
+            if len(source) >= 10 * 1024 * 1024:
+                return graph_error(324, "(#324) The photo must be less than 10MB in size")
+        if p.get("published", "true") not in ("true", "false"):
+            return graph_error(100, "(#100) published must be a boolean")
+        published = p.get("published", "true") == "true"
+        fbid = self.new_id()
+        self.photos[fbid] = {"data": source, "url": url, "caption": p.get("caption", ""),
+                             "published": published, "post": None}
+        if not published:
+            return Reply(200, {"id": fbid})
+        pid = f"{self.page_id}_{fbid}"
+        self.posts[pid] = {"message": p.get("caption", ""), "link": "", "photos": [fbid]}
+        self.photos[fbid]["post"] = pid
+        return Reply(200, {"id": fbid, "post_id": pid})
 
     def _videos(self, p: dict) -> Reply:
         phase = p.get("upload_phase")

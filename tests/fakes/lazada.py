@@ -7,6 +7,15 @@ parses the XML ``payload`` of ``/image/migrate`` and ``/product/create`` and che
 CreateProduct reference marks required. A SellerSku that exists answers ``4105``. Refresh
 tokens rotate and a spent one answers ``IllegalRefreshToken``. Answers use the documented
 envelope ``{"code": "0"|..., "type", "message", "request_id", "data"}``.
+
+Variants: a ``<variation>`` block and several ``<Sku>`` with ``<saleProp>`` are checked against the
+error list of Lazada's product-variation notes for CreateProduct (VARIATION_SIZE_LIMIT,
+VARIATION_NAME_LENGTH_LIMIT, OPTIONS_SIZE_LIMIT, VARIATION_OPTION_LENGTH_LIMIT,
+VARIATION_IMAGE_MUST_SET_VARIATION1, VARIATION_CATEGORY_ATTRIBUTE_INVALID for a non-custom name
+outside this fake category's ``color_family``/``size``, VARIATION_CATEGORY_SIZE_IMAGE,
+SKU_VARIATION_NAME_MISSING, SKU_VARIATION_OPTION_NOT_EXIST, SALE_PROPS_DUPLICATE,
+SKU_VARIATION_IMAGES_MISSING, VARIATION_IMAGE_SETTING_ERROR); several SKUs without a variation
+block answer VARIATION_EMPTY. SKU images must be migrated too.
 """
 
 from __future__ import annotations
@@ -113,16 +122,102 @@ class LazadaFake(FakePlatform):
         if missing:
             return err("InvalidParameter", f"missing {', '.join(missing)}")
         images = [i.text for i in product.findall("Images/Image")]
+        images += [i.text for i in product.findall("Skus/Sku/Images/Image")]
         if not images or any(i not in self.images for i in images):
             return err("InvalidParameter", "Images must be migrated with /image/migrate first")
-        sku = product.findtext("Skus/Sku/SellerSku")
-        if any(sku == pr["sku"] for pr in self.products.values()):
-            return err("4105", f"SellerSku {sku} already exists")
+        skus = [sku.findtext("SellerSku") for sku in product.findall("Skus/Sku")]
+        for sku_el in product.findall("Skus/Sku"):
+            missing = [n for n in need[4:] if not (sku_el.findtext(n.split("/")[-1]) or "")
+                       .strip()]
+            if missing:
+                return err("InvalidParameter", f"missing {', '.join(missing)}")
+        problem = self._variation_problem(product)
+        if problem:
+            return problem
+        taken = [s for s in skus if any(s in pr["skus"] for pr in self.products.values())]
+        if taken or len(set(skus)) != len(skus):
+            return err("4105", f"SellerSku {(taken or skus)[0]} already exists")
         item_id = next(self._ids)
-        self.products[item_id] = {"sku": sku, "name": product.findtext("Attributes/name")}
-        self.qc[sku] = "pending"
-        return ok({"item_id": item_id, "sku_list": [{"seller_sku": sku, "shop_sku": f"{item_id}"
-                                                     "_VNAMZ", "sku_id": item_id + 7}]})
+        self.products[item_id] = {"sku": skus[0], "skus": skus,
+                                  "name": product.findtext("Attributes/name")}
+        for sku in skus:
+            self.qc[sku] = "pending"
+        return ok({"item_id": item_id, "sku_list": [
+            {"seller_sku": sku, "shop_sku": f"{item_id}_VNAMZ-{n}", "sku_id": item_id + 7 + n}
+            for n, sku in enumerate(skus)]})
+
+    def _variation_problem(self, product) -> Reply | None:
+        """The first variation error Lazada would answer, or None."""
+        skus = product.findall("Skus/Sku")
+        block = product.find("variation")
+        declared = [] if block is None else list(block)
+        if not declared:
+            return err("VARIATION_EMPTY", "The Variation is Empty") if len(skus) > 1 else None
+        if len(declared) > 2:
+            return err("VARIATION_SIZE_LIMIT", "The Variations Size Exceeds Maximum Size Limit, "
+                       "The Size Limit is: 2.")
+        names, options, images = [], {}, {}
+        for i, node in enumerate(declared, 1):
+            name = (node.findtext("name") or "").strip()
+            values = [o.text or "" for o in node.findall("options/option")]
+            if not name:
+                return err("VARIATION_NAME_EMPTY", f"The Variation Name is Empty, The "
+                           f"Variation Node is: {node.tag}")
+            if len(name) > 15:
+                return err("VARIATION_NAME_LENGTH_LIMIT", f"The Length Limit is: 15, The Name "
+                           f"is: {name}")
+            if name in names:
+                return err("VARIATION_NAME_DUPLICATE", f"The Duplicate Name is: {name}")
+            if not values:
+                return err("VARIATION_OPTIONS_EMPTY", f"The Variation Node is: {node.tag}")
+            if len(values) > 50:
+                return err("OPTIONS_SIZE_LIMIT", f"The Size Limit is: 50, The Name is: {name}")
+            if any(not v.strip() for v in values):
+                return err("VARIATION_OPTION_EMPTY", f"The Variation Node is: {node.tag}")
+            if any(len(v) > 20 for v in values):
+                return err("VARIATION_OPTION_LENGTH_LIMIT", "The Length Limit is: 20")
+            if len(set(values)) != len(values):
+                return err("VARIATION_OPTION_DUPLICATE", f"The Variation Node is: {node.tag}")
+            has_image = node.findtext("hasImage") == "true"
+            if has_image and i != 1:
+                return err("VARIATION_IMAGE_MUST_SET_VARIATION1", "Only Variation1 Can set "
+                           f"hasImage to true, The Variation Node is: {node.tag}")
+            if has_image and name == "size":
+                return err("VARIATION_CATEGORY_SIZE_IMAGE", "When size is passed in as a "
+                           "standard category attribute, it is not allowed to set hasImage true.")
+            if node.findtext("customize") != "true" and name not in ("color_family", "size"):
+                return err("VARIATION_CATEGORY_ATTRIBUTE_INVALID", f"This attribute {name} is "
+                           "not found in the category attribute library.")
+            names.append(name)
+            options[name], images[name] = values, has_image
+        return self._sku_props_problem(skus, names, options, images[names[0]])
+
+    @staticmethod
+    def _sku_props_problem(skus, names, options, has_image) -> Reply | None:
+        combos = {}
+        for sku in skus:
+            seller_sku = sku.findtext("SellerSku")
+            props = {p.tag: p.text or "" for p in sku.findall("saleProp/*")}
+            for name in names:
+                if name not in props:
+                    return err("SKU_VARIATION_NAME_MISSING", f"The SellerSKU is: {seller_sku}, "
+                               f"The Missing SKU Variation Name is: {name}")
+                if props[name] not in options[name]:
+                    return err("SKU_VARIATION_OPTION_NOT_EXIST", f"The SellerSKU is: "
+                               f"{seller_sku}, The SKU Variation Option is: {props[name]}")
+            combo = tuple(props[n] for n in names)
+            if combo in combos:
+                return err("SALE_PROPS_DUPLICATE", f"Sale props is duplicate between sellerSku: "
+                           f"{combos[combo]} and sellerSku: {seller_sku}")
+            combos[combo] = seller_sku
+            sku_images = sku.findall("Images/Image")
+            if has_image and not sku_images:
+                return err("SKU_VARIATION_IMAGES_MISSING", "The Variation set hasImage true, But "
+                           f"The SKU Not Found Images. The SellerSKU is: {seller_sku}")
+            if sku_images and not has_image:
+                return err("VARIATION_IMAGE_SETTING_ERROR", "There is No HasImage Set, But Images "
+                           f"Are Found In The SKU: {seller_sku}")
+        return None
 
     def _qc(self, p: dict) -> Reply:
         skus = json.loads(p.get("seller_skus", "[]"))
@@ -133,12 +228,13 @@ class LazadaFake(FakePlatform):
         product = self.products.get(int(p.get("item_id", 0)))
         if not product:
             return err("208", "Product not found")
-        return ok({"item_id": int(p["item_id"]), "skus": [{"SellerSku": product["sku"]}]})
+        return ok({"item_id": int(p["item_id"]),
+                   "skus": [{"SellerSku": sku} for sku in product["skus"]]})
 
     def _products(self, p: dict) -> Reply:
         wanted = set(json.loads(p.get("sku_seller_list", "[]")))
-        found = [{"item_id": i, "skus": [{"SellerSku": pr["sku"]}]}
-                 for i, pr in self.products.items() if pr["sku"] in wanted]
+        found = [{"item_id": i, "skus": [{"SellerSku": sku} for sku in pr["skus"]]}
+                 for i, pr in self.products.items() if wanted & set(pr["skus"])]
         return ok({"total_products": len(found), "products": found})
 
     def _refresh(self, p: dict) -> Reply:

@@ -6,6 +6,13 @@ unaudited-app rule (SELF_ONLY only), the chunk plan against the Media Transfer G
 ``Content-Type``, ``Content-Range: bytes a-b/total``, chunks in order with the planned sizes
 (206 until the last, then 201). Plays the 6-inits-per-minute limit as ``rate_limit_exceeded``.
 Refresh tokens rotate and a spent one answers ``invalid_grant``.
+
+PULL_FROM_URL (videos, and photos through ``/v2/post/publish/content/init/``): every URL must
+start with one of ``verified_prefixes`` (else ``url_ownership_unverified``, 403); the pull happens
+at once, and a photo whose ``hosted`` bytes are neither JPEG nor WebP ends the post as FAILED
+(``file_format_check_failed``). Photo init checks ``media_type=PHOTO``, ``post_mode``, 1–35
+``photo_images``, ``photo_cover_index`` within them, title ≤ 90 and description ≤ 4,000 UTF-16
+units, and shares the 6-inits-per-minute limit with video init.
 """
 
 from __future__ import annotations
@@ -39,6 +46,8 @@ class TikTokFake(FakePlatform):
         self.init_times: list[float] = []
         self.fail_reason = ""
         self.privacy_options = ["PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "SELF_ONLY"]
+        self.verified_prefixes = ["https://media.htxtra.vn/"]
+        self.hosted: dict[str, bytes] = {}
 
     def expire_token(self) -> None:
         self.access_tokens.clear()
@@ -64,18 +73,21 @@ class TikTokFake(FakePlatform):
                              "stitch_disabled": True, "max_video_post_duration_sec": 600})
         if req.path == "/v2/post/publish/video/init/":
             return self._init(req)
+        if req.path == "/v2/post/publish/content/init/":
+            return self._photo_init(req)
         if req.path == "/v2/post/publish/status/fetch/":
             return self._status(req.json().get("publish_id", ""))
         return envelope(code="invalid_params", message="unknown path", status=404)
 
-    def _init(self, req: Req) -> Reply:
+    def _limited(self) -> Reply | None:
         now = time.time()
         self.init_times = [t for t in self.init_times if now - t < 60] + [now]
         if len(self.init_times) > 6:
             return envelope(code="rate_limit_exceeded", message="6 requests per minute",
                             status=429)
-        body = req.json()
-        post, source = body.get("post_info") or {}, body.get("source_info") or {}
+        return None
+
+    def _privacy_problem(self, post: dict) -> Reply | None:
         if post.get("privacy_level") not in ("PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS",
                                              "FOLLOWER_OF_CREATOR", "SELF_ONLY"):
             return envelope(code="privacy_level_option_mismatch", status=400,
@@ -83,11 +95,78 @@ class TikTokFake(FakePlatform):
         if not self.audited and post["privacy_level"] != "SELF_ONLY":
             return envelope(code="unaudited_client_can_only_post_to_private_accounts",
                             status=403, message="Unaudited clients can only post SELF_ONLY")
+        return None
+
+    def _unverified(self, urls: list) -> Reply | None:
+        if all(isinstance(u, str) and u.startswith(tuple(self.verified_prefixes))
+               for u in urls):
+            return None
+        return envelope(code="url_ownership_unverified", status=403, message=(
+            "Please review our URL ownership verification rules at https://developers.tiktok"
+            ".com/doc/content-posting-api-media-transfer-guide#pull_from_url"))
+
+    def _pulled(self, prefix: str, post: dict, reason: str = "") -> Reply:
+        publish_id = prefix + uuid.uuid4().hex[:18]
+        self.uploads[publish_id] = {"size": 0, "chunk": 0, "count": 0, "data": bytearray(),
+                                    "done": True, "polls": 0, "post_info": post,
+                                    "fail_reason": reason}
+        return envelope({"publish_id": publish_id})
+
+    def _photo_init(self, req: Req) -> Reply:
+        limited = self._limited()
+        if limited:
+            return limited
+        body = req.json()
+        post, source = body.get("post_info") or {}, body.get("source_info") or {}
+        if body.get("media_type") != "PHOTO" or body.get("post_mode") not in (
+                "DIRECT_POST", "MEDIA_UPLOAD"):
+            return envelope(code="invalid_params", status=400,
+                            message="media_type must be PHOTO, post_mode DIRECT_POST or "
+                            "MEDIA_UPLOAD")
+        problem = self._privacy_problem(post) if body["post_mode"] == "DIRECT_POST" else None
+        if problem:
+            return problem
+        units = {k: len(str(post.get(k, "")).encode("utf-16-le")) // 2
+                 for k in ("title", "description")}
+        if units["title"] > 90 or units["description"] > 4000:
+            return envelope(code="invalid_params", status=400,
+                            message="title ≤ 90 and description ≤ 4000 UTF-16 runes")
+        images, cover = source.get("photo_images"), source.get("photo_cover_index")
+        if source.get("source") != "PULL_FROM_URL" or not isinstance(images, list) \
+                or not 1 <= len(images) <= 35:
+            return envelope(code="invalid_params", status=400, message="photos need source "
+                            "PULL_FROM_URL and 1 to 35 photo_images")
+        if not isinstance(cover, int) or not 0 <= cover < len(images):
+            return envelope(code="invalid_params", status=400,
+                            message="photo_cover_index must index photo_images")
+        problem = self._unverified(images)
+        if problem:
+            return problem
+        bad = [u for u in images if u in self.hosted
+               and not self.hosted[u].startswith((b"\xff\xd8\xff", b"RIFF"))]
+        return self._pulled("p_pub_url~v2.", post,
+                            "file_format_check_failed" if bad else "")
+
+    def _init(self, req: Req) -> Reply:
+        limited = self._limited()
+        if limited:
+            return limited
+        body = req.json()
+        post, source = body.get("post_info") or {}, body.get("source_info") or {}
+        problem = self._privacy_problem(post)
+        if problem:
+            return problem
         if len(post.get("title", "")) > 2200:
             return envelope(code="invalid_params", message="title too long", status=400)
+        if source.get("source") == "PULL_FROM_URL":
+            if not source.get("video_url") or {"video_size", "chunk_size"} & set(source):
+                return envelope(code="invalid_params", status=400,
+                                message="PULL_FROM_URL takes video_url only")
+            return self._unverified([source["video_url"]]) or \
+                self._pulled("v_pub_url~v2.", post)
         if source.get("source") != "FILE_UPLOAD":
-            return envelope(code="invalid_params", message="source must be FILE_UPLOAD here",
-                            status=400)
+            return envelope(code="invalid_params", status=400,
+                            message="source must be FILE_UPLOAD or PULL_FROM_URL")
         size, chunk, count = (source.get("video_size"), source.get("chunk_size"),
                               source.get("total_chunk_count"))
         if not all(isinstance(v, int) and v > 0 for v in (size, chunk, count)):
@@ -146,8 +225,9 @@ class TikTokFake(FakePlatform):
             return envelope(code="invalid_publish_id", message="not found", status=400)
         if not upload["done"]:
             return envelope({"status": "PROCESSING_UPLOAD", "uploaded_bytes": len(upload["data"])})
-        if self.fail_reason:
-            return envelope({"status": "FAILED", "fail_reason": self.fail_reason})
+        if self.fail_reason or upload.get("fail_reason"):
+            return envelope({"status": "FAILED",
+                             "fail_reason": self.fail_reason or upload["fail_reason"]})
         upload["polls"] += 1
         if upload["polls"] <= self.processing_polls:
             return envelope({"status": "PROCESSING_UPLOAD", "uploaded_bytes": upload["size"]})

@@ -47,5 +47,8 @@ def available_kinds() -> list[str]:
 
 
 def is_secret(cls: type[Channel], key: str) -> bool:
-    """True when option ``key`` of a ``cls`` account must be stored encrypted."""
-    return key in cls.required_credentials or any(w in key.lower() for w in _SECRET_WORDS)
+    """True when option ``key`` of a ``cls`` account must be stored encrypted: the channel's
+    credential fields, and any name with a secret word in it except addresses (``token_url``)."""
+    if key in cls.required_credentials or key in cls.credential_fields:
+        return True
+    return not key.lower().endswith("_url") and any(w in key.lower() for w in _SECRET_WORDS)

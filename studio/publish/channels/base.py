@@ -30,6 +30,9 @@ import httpx
 from studio.errors import EngineError
 
 RETRYABLE, AUTH, PERMANENT, UNKNOWN = "retryable", "auth", "permanent", "unknown"
+#: How to give a file a public https URL (said wherever a platform pulls media by URL).
+PUBLIC_URL_HOW = ("set STUDIO_PUBLIC_URL to the https address where this studio's feed server "
+                  "is reachable (see docs/publish.md), or host the file and set its public URL")
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,9 @@ class Channel(ABC):
     required_options: ClassVar[tuple[str, ...]] = ()
     #: Credential fields a connection needs (access_token, app_secret, ...).
     required_credentials: ClassVar[tuple[str, ...]] = ()
+    #: Other fields the channel reads from its credentials (stored encrypted even when the name
+    #: does not look secret, e.g. an OAuth client_id used with the client secret).
+    credential_fields: ClassVar[tuple[str, ...]] = ()
     default_api_base: ClassVar[str] = ""
     #: Where OAuth token calls go when the platform has a separate host (option ``auth_base``).
     default_auth_base: ClassVar[str] = ""

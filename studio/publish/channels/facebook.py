@@ -8,6 +8,14 @@ Errors", https://developers.facebook.com/docs/graph-api/guides/error-handling; "
 a Login Flow", https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow):
 
 - Feed: ``POST /{ver}/{page-id}/feed`` (message, link) → ``{"id": "PAGE_POST"}``.
+- Photos ("Uploading Photos and publishing Photo stories",
+  https://developers.facebook.com/docs/graph-api/photo-uploads; Page Photos reference): one photo
+  is ``POST /{ver}/{page-id}/photos`` with ``url`` (Facebook fetches it) or a multipart ``source``
+  file, and ``caption`` → ``{"id": PHOTO, "post_id": PAGE_POST}``. Several photos: each one
+  uploaded with ``published=false`` (→ ``{"id"}``, no story), then ``POST /{page-id}/feed`` with
+  ``message`` and ``attached_media[i]={"media_fbid": "PHOTO"}``. Formats JPEG, BMP, PNG, GIF,
+  TIFF (no WebP); a photo must be under 10 MB (4 MB recommended, PNG under 1 MB). The Graph API
+  documents no photo count limit; we cap a post at ``max_photos`` (default 10).
 - Video: ``POST /{ver}/{page-id}/videos`` on graph-video.facebook.com with
   ``upload_phase=start`` (file_size) → upload_session_id, video_id, start/end offsets; then
   ``transfer`` (upload_session_id, start_offset, multipart ``video_file_chunk``) until
@@ -51,8 +59,12 @@ from studio.publish.channels.rules import option_problems
 
 GRAPH_VERSION = "v21.0"
 RATE_LIMIT_CODES = {4, 17, 32, 613}
+PHOTO_MIMES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF", "image/bmp": "BMP",
+               "image/tiff": "TIFF"}
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_PHOTOS = 10
 TEMPORARY_CODES = {1, 2}
-SCOPES = "pages_manage_posts,pages_read_engagement,pages_show_list"
+SCOPES = "pages_manage_posts,pages_read_engagement,pages_show_list,read_insights"
 
 
 def graph_error(kind_of: str, response: httpx.Response) -> ChannelError | None:
@@ -107,6 +119,7 @@ class FacebookChannel(Channel):
         "api_base": "url",
         "video_api_base": "url",
         "video_format": ("reel", "video"),
+        "max_photos": int,
     }
     text_max = 63_206
 
@@ -132,7 +145,8 @@ class FacebookChannel(Channel):
     def mode(self, payload: PostPayload) -> str:
         videos = [m for m in payload.media if m.mime.startswith("video/")]
         if not videos:
-            return "feed"
+            photos = [m for m in payload.media if m.mime.startswith("image/")]
+            return {0: "feed", 1: "photo"}.get(len(photos), "photos")
         wanted = payload.extra.get("facebook_format") or self.options.get("video_format")
         if wanted in ("reel", "video"):
             return wanted
@@ -154,15 +168,33 @@ class FacebookChannel(Channel):
             problems.append(f"Facebook posts are at most {self.text_max:,} characters")
         images = [m for m in payload.media if m.mime.startswith("image/")]
         videos = [m for m in payload.media if m.mime.startswith("video/")]
-        if images:
-            problems.append("this Facebook channel posts text, a link or one video; photo posts "
-                            "are not supported yet: remove the photos or use the export channel")
+        if images and videos:
+            problems.append("a Facebook post holds photos or one video, not both: split it into "
+                            "two posts")
+        problems += self.photo_problems(images)
         if len(videos) > 1:
             problems.append("Facebook takes one video per post")
-        if not videos and not (payload.text.strip() or payload.link):
+        if not videos and not images and not (payload.text.strip() or payload.link):
             problems.append("a Facebook feed post needs text or a link")
         if videos and self.mode(payload) == "reel":
             problems += reel_problems(videos[0])
+        return problems
+
+    def photo_problems(self, photos: list[MediaFile]) -> list[str]:
+        """What Facebook would refuse in ``photos`` (format, size, count)."""
+        problems = []
+        raw = str(self.options.get("max_photos") or DEFAULT_MAX_PHOTOS)
+        most = int(raw) if raw.isdigit() else DEFAULT_MAX_PHOTOS  # validate_account says why
+        if len(photos) > most:
+            problems.append(f"this Facebook channel posts at most {most} photos at once (this "
+                            f"post has {len(photos)}): remove some or raise option max_photos")
+        for m in photos:
+            if m.mime not in PHOTO_MIMES:
+                problems.append(f"{m.path.name}: Facebook takes JPEG, PNG, GIF, BMP or TIFF "
+                                f"photos, not {m.mime}: export it as JPEG")
+            if m.size >= PHOTO_MAX_BYTES:
+                problems.append(f"{m.path.name} is {m.size / 1048576:.1f} MB; Facebook photos "
+                                "must be under 10 MB (4 MB recommended): resize it")
         return problems
 
     # -- publishing --------------------------------------------------------------------------
@@ -173,6 +205,10 @@ class FacebookChannel(Channel):
         mode = self.mode(payload)
         if mode == "feed":
             return self.post_feed(payload)
+        if mode in ("photo", "photos"):
+            photos = [m for m in payload.media if m.mime.startswith("image/")]
+            return self.post_photo(payload, photos[0]) if mode == "photo" else \
+                self.post_photos(payload, photos)
         video = next(m for m in payload.media if m.mime.startswith("video/"))
         return self.post_reel(payload, video) if mode == "reel" else \
             self.post_video(payload, video)
@@ -184,6 +220,58 @@ class FacebookChannel(Channel):
         data = self.request("POST", f"/{self.version}/{self.page}/feed", data=form,
                             summary="feed post").json()
         return PublishResult(data["id"], f"https://www.facebook.com/{data['id']}", raw=data)
+
+    def photo_caption(self, payload: PostPayload) -> str:
+        """Photo stories take no ``link`` parameter: the link goes at the end of the text."""
+        text = self.message(payload)
+        return f"{text}\n\n{payload.link}".strip() if payload.link else text
+
+    def _upload_photo(self, photo: MediaFile, form: dict, summary: str) -> dict:
+        """``POST /{page-id}/photos`` by ``url`` when the photo has a public https URL, else
+        the bytes as the multipart ``source`` file."""
+        form = {**form, **self._token()}
+        path = f"/{self.version}/{self.page}/photos"
+        if photo.public_url.startswith("https://"):
+            return self.request("POST", path, data={**form, "url": photo.public_url},
+                                summary=summary).json()
+        files = {"source": (photo.path.name, photo.path.read_bytes(), photo.mime)}
+        return self.request("POST", path, data=form, files=files, summary=summary).json()
+
+    def post_photo(self, payload: PostPayload, photo: MediaFile) -> PublishResult:
+        data = self._upload_photo(photo, {"caption": self.photo_caption(payload)}, "photo post")
+        post_id = str(data.get("post_id") or f"{self.page}_{data['id']}")
+        return PublishResult(post_id, f"https://www.facebook.com/{post_id}", raw=data)
+
+    def post_photos(self, payload: PostPayload, photos: list[MediaFile]) -> PublishResult:
+        """Upload unpublished photos, then one feed post that attaches them all.
+
+        Unpublished photos make no story, so a failure part-way leaves nothing on the Page; we
+        delete the ones already uploaded (best effort) unless the feed call's outcome is
+        unknown: then the post may exist with them, and :meth:`lookup` finds it by message.
+        """
+        ids: list[str] = []
+        try:
+            for i, photo in enumerate(photos):
+                data = self._upload_photo(photo, {"published": "false"}, f"photo {i + 1} upload")
+                ids.append(str(data["id"]))
+            form = {"message": self.photo_caption(payload), **self._token()}
+            for i, fbid in enumerate(ids):
+                form[f"attached_media[{i}]"] = json.dumps({"media_fbid": fbid})
+            data = self.request("POST", f"/{self.version}/{self.page}/feed", data=form,
+                                summary="multi-photo post").json()
+        except ChannelError as exc:
+            if exc.kind != UNKNOWN:
+                self._discard_photos(ids)
+            raise
+        return PublishResult(data["id"], f"https://www.facebook.com/{data['id']}", raw=data)
+
+    def _discard_photos(self, ids: list[str]) -> None:
+        for fbid in ids:
+            try:
+                self.request("DELETE", f"/{self.version}/{fbid}", params=self._token(),
+                             summary="discard unpublished photo")
+            except ChannelError:  # an orphan unpublished photo is invisible; not worth failing
+                continue
 
     def post_video(self, payload: PostPayload, video: MediaFile) -> PublishResult:
         url = f"{self.video_base}/{self.version}/{self.page}/videos"
@@ -248,14 +336,16 @@ class FacebookChannel(Channel):
         """Find a feed post by its exact message among the Page's latest posts."""
         if external_id:
             return self.status(external_id)
-        if self.mode(payload) != "feed":
+        mode = self.mode(payload)
+        if mode not in ("feed", "photo", "photos"):
             raise ChannelError("facebook: a video upload cannot be matched afterwards; check "
                                "the Page's videos before posting again", UNKNOWN)
+        wanted = self.message(payload) if mode == "feed" else self.photo_caption(payload)
         data = self.request("GET", f"/{self.version}/{self.page}/feed",
                             params={"fields": "id,message,created_time", "limit": "10",
                                     **self._token()}, summary="feed lookup").json()
         for post in data.get("data", []):
-            if post.get("message") == self.message(payload):
+            if post.get("message") == wanted:
                 return PublishResult(post["id"], f"https://www.facebook.com/{post['id']}",
                                      raw=post)
         return None
@@ -279,6 +369,64 @@ class FacebookChannel(Channel):
                 return {"access_token": page["access_token"]}
         raise ChannelError(f"facebook: Page {self.page} is not among the Pages this login "
                            "manages; log in as a Page admin", AUTH)
+
+    # -- metrics (insights) ------------------------------------------------------------------
+    # Graph insights: GET /{post-id}/insights?metric=... (Page posts) and
+    # GET /{video-id}/video_insights?metric=... (videos and Reels), Page token with read_insights;
+    # the counts come from the node's reactions/comments summaries and ``shares``
+    # (pages_read_engagement), so a token without read_insights still yields them. Meta retires
+    # metric names (post_impressions* on 2025-11-15) and one dead name fails the whole request
+    # with code 100, so each list below is tried in order and the first accepted one is kept.
+    metrics_batch: ClassVar[int] = 1
+    post_metric_sets: ClassVar[tuple] = (
+        ("post_media_view", "post_total_media_view_unique", "post_clicks"),
+        ("post_total_media_view_unique", "post_clicks"), ("post_clicks",))
+    video_metric_sets: ClassVar[tuple] = (
+        ("total_video_views", "total_video_views_unique"),
+        ("blue_reels_play_count", "post_impressions_unique"))
+    insight_names: ClassVar[dict] = {
+        "post_media_view": "views", "post_total_media_view_unique": "reach",
+        "post_clicks": "clicks", "total_video_views": "views",
+        "total_video_views_unique": "reach", "blue_reels_play_count": "views",
+        "post_impressions_unique": "reach"}
+
+    def metrics_id(self, external_id: str, url: str = "") -> str | None:
+        return external_id or None
+
+    def fetch_metrics(self, metric_ids: list[str]) -> dict:
+        """{id: PostStats} for Page posts (``PAGE_POST``) and videos/Reels (a bare id)."""
+        return {pid: self._post_stats(pid) for pid in metric_ids}
+
+    def _post_stats(self, pid: str):
+        from studio.publish.channels import metrics as m
+
+        video = "_" not in pid
+        fields = ("created_time,title,description," if video else "created_time,message,shares,")
+        fields += "reactions.limit(0).summary(true),comments.limit(0).summary(true)"
+        try:
+            node = self.request("GET", f"/{self.version}/{pid}", summary="metrics node",
+                                params={"fields": fields, **self._token()}).json()
+        except ChannelError as exc:
+            if m.graph_is_gone(exc):
+                return m.PostStats(pid, gone=True, note=str(exc))
+            if m.graph_is_permission(exc):
+                raise m.MissingPermission(self.kind, "pages_read_engagement", "the Page",
+                                          str(exc)) from exc
+            raise
+        counts = {"likes": m.summary_total(node, "reactions"),
+                  "comments": m.summary_total(node, "comments")}
+        if not video:
+            counts["shares"] = m.count((node.get("shares") or {}).get("count"))
+        edge = "video_insights" if video else "insights"
+        values, note = m.graph_insights(
+            self, f"/{self.version}/{pid}/{edge}", self.video_metric_sets if video
+            else self.post_metric_sets, key=edge, permission="read_insights", what="the Page",
+            remember=not video)
+        counts.update({self.insight_names[k]: v for k, v in values.items()
+                       if k in self.insight_names})
+        title = node.get("message") or node.get("title") or node.get("description") or ""
+        return m.PostStats(pid, counts, m.graph_time(node.get("created_time")), title[:300],
+                           note=note)
 
 
 def reel_problems(video: MediaFile) -> list[str]:

@@ -23,6 +23,18 @@ articleId=108069; API reference CreateProduct ``/product/create``, MigrateImage
 Channel fields from ``payload.extra``: ``category_id``, ``price``, ``stock``, ``weight_kg``,
 ``dimension_cm``, ``brand`` (default "No Brand"), ``sku`` (defaults to the idempotency key).
 Images must have a public URL (``/image/migrate`` pulls them).
+
+Variants (``extra["variants"]``: a list of ``{"sku", "price", "stock", "options": {name: value},
+"image"?}``; ``extra["custom_variations"]`` names the attributes that are the seller's own, by
+default every name except ``color_family`` and ``size``): the product gets a ``<variation>`` block
+(``variation1``/``variation2`` with ``name``, ``hasImage``, ``customize``, ``options/option``)
+and one ``<Sku>`` per variant whose ``<saleProp>`` holds ``<name>value</name>``, as in Lazada's
+"product variation" upgrade notes for CreateProduct. What those notes list as errors is checked
+before sending: at most 2 attributes (VARIATION_SIZE_LIMIT), names ≤ 15 characters, ≤ 50
+options of ≤ 20 characters, every SKU naming every attribute (SKU_VARIATION_NAME_MISSING), no
+two SKUs with the same options (SALE_PROPS_DUPLICATE), SKU images on all or none, only on
+``variation1`` and never on ``size`` (SKU_VARIATION_IMAGES_MISSING, VARIATION_CATEGORY_SIZE_IMAGE).
+Names become XML element names here, so they are letters, digits and ``_``.
 """
 
 from __future__ import annotations
@@ -30,6 +42,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from typing import ClassVar
 from urllib.parse import urlencode
 from xml.sax.saxutils import escape
@@ -39,6 +52,7 @@ import httpx
 from studio.publish.channels.base import (
     AUTH,
     PERMANENT,
+    PUBLIC_URL_HOW,
     RETRYABLE,
     UNKNOWN,
     Channel,
@@ -56,6 +70,8 @@ THROTTLE_CODES = {"E901", "ApiCallLimit", "AppCallLimit", "ServiceUnavailable",
 AUTH_CODES = {"IllegalAccessToken", "MissingAccessToken", "IllegalRefreshToken",
               "E1001", "InvalidAccessToken"}
 DUPLICATE_CODES = {"4105"}
+STANDARD_SALE_PROPS = ("color_family", "size")
+SALE_PROP_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def lazada_sign(app_secret: str, api_path: str, params: dict[str, object],
@@ -68,27 +84,137 @@ def lazada_sign(app_secret: str, api_path: str, params: dict[str, object],
     return hmac.new(app_secret.encode(), text.encode(), hashlib.sha256).hexdigest().upper()
 
 
-def product_xml(payload: PostPayload, image_urls: list[str], sku: str) -> str:
+def product_xml(payload: PostPayload, image_urls: list[str], sku: str,
+                sku_images: dict[str, str] | None = None) -> str:
+    """The CreateProduct payload; ``sku_images`` maps a variant's public image URL to its
+    migrated Lazada URL."""
     ex = payload.extra
-    length, width, height = ex.get("dimension_cm") or (10, 10, 10)
     images = "".join(f"<Image>{escape(u)}</Image>" for u in image_urls)
+    variants = ex.get("variants") or []
+    if variants:
+        skus = "".join(_sku_xml(ex, v, (sku_images or {}).get(v.get("image", "")))
+                       for v in variants)
+    else:
+        skus = _sku_xml(ex, {"sku": sku, "price": ex["price"], "stock": ex["stock"]}, None)
     return (
         "<?xml version=\"1.0\" encoding=\"UTF-8\" ?><Request><Product>"
         f"<PrimaryCategory>{int(ex['category_id'])}</PrimaryCategory>"
         f"<Images>{images}</Images>"
+        f"{variation_xml(ex) if variants else ''}"
         "<Attributes>"
         f"<name>{escape(payload.title.strip())}</name>"
         f"<description>{escape(payload.text)}</description>"
         f"<brand>{escape(str(ex.get('brand') or 'No Brand'))}</brand>"
-        "</Attributes><Skus><Sku>"
-        f"<SellerSku>{escape(sku)}</SellerSku>"
-        f"<quantity>{int(ex['stock'])}</quantity>"
-        f"<price>{float(ex['price']):g}</price>"
+        f"</Attributes><Skus>{skus}</Skus></Product></Request>"
+    )
+
+
+def sale_prop_names(variants: list[dict]) -> list[str]:
+    """Variation attribute names in the order the variants first use them."""
+    names: list[str] = []
+    for v in variants:
+        for name in (v.get("options") or {}):
+            if name not in names:
+                names.append(name)
+    return names
+
+
+def variation_xml(ex: dict) -> str:
+    variants = ex["variants"]
+    custom = ex.get("custom_variations")
+    with_images = any(v.get("image") for v in variants)
+    blocks = []
+    for i, name in enumerate(sale_prop_names(variants), 1):
+        options = []
+        for v in variants:
+            value = str(v["options"][name])
+            if value not in options:
+                options.append(value)
+        customize = name in custom if custom is not None else name not in STANDARD_SALE_PROPS
+        blocks.append(
+            f"<variation{i}><name>{name}</name>"
+            f"<hasImage>{'true' if i == 1 and with_images else 'false'}</hasImage>"
+            f"<customize>{'true' if customize else 'false'}</customize><options>"
+            + "".join(f"<option>{escape(o)}</option>" for o in options)
+            + f"</options></variation{i}>")
+    return "<variation>" + "".join(blocks) + "</variation>"
+
+
+def _sku_xml(ex: dict, v: dict, image: str | None) -> str:
+    length, width, height = v.get("dimension_cm") or ex.get("dimension_cm") or (10, 10, 10)
+    weight = float(v.get("weight_kg") or ex["weight_kg"])
+    props = "".join(f"<{k}>{escape(str(val))}</{k}>" for k, val in (v.get("options") or {})
+                    .items())
+    return (
+        f"<Sku><SellerSku>{escape(str(v['sku']))}</SellerSku>"
+        + (f"<saleProp>{props}</saleProp>" if props else "")
+        + f"<quantity>{int(v['stock'])}</quantity><price>{float(v['price']):g}</price>"
         f"<package_length>{length}</package_length><package_width>{width}</package_width>"
         f"<package_height>{height}</package_height>"
-        f"<package_weight>{float(ex['weight_kg']):g}</package_weight>"
-        "</Sku></Skus></Product></Request>"
-    )
+        f"<package_weight>{weight:g}</package_weight>"
+        + (f"<Images><Image>{escape(image)}</Image></Images>" if image else "")
+        + "</Sku>")
+
+
+def variant_problems(ex: dict) -> list[str]:
+    """What Lazada's CreateProduct would refuse in ``extra["variants"]``."""
+    variants = ex.get("variants")
+    if not isinstance(variants, list) or not variants \
+            or not all(isinstance(v, dict) for v in variants):
+        return ["variants must be a list of {sku, price, stock, options} objects"]
+    problems, names = [], sale_prop_names(variants)
+    fix = ": fix the variants on the post's Lazada variant"
+    if not names:
+        problems.append("each Lazada variant needs options such as {\"color_family\": \"Đỏ\"}")
+    if len(names) > 2:
+        problems.append(f"Lazada allows at most 2 variation attributes (this product has "
+                        f"{len(names)}: {', '.join(names)}){fix}")
+    for name in names:
+        if not SALE_PROP_NAME.match(name) or len(name) > 15:
+            problems.append(f"variation name {name!r} must be at most 15 letters, digits or _ "
+                            f"(e.g. color_family){fix}")
+        values = {str(v.get("options", {}).get(name, "")) for v in variants}
+        if len(values) > 50:
+            problems.append(f"variation {name} has {len(values)} options; Lazada allows 50")
+        for value in values:
+            if not value.strip() or len(value) > 20:
+                problems.append(f"option {value!r} of {name} must be 1–20 characters{fix}")
+    seen_skus, combos = set(), set()
+    for v in variants:
+        sku = str(v.get("sku") or "")
+        label = sku or "a variant"
+        if not sku or len(sku) > 200 or sku in seen_skus:
+            problems.append(f"{label}: each variant needs its own SellerSku (1–200 characters)")
+        seen_skus.add(sku)
+        missing = [n for n in names if n not in (v.get("options") or {})]
+        if missing:
+            problems.append(f"{label} lacks {', '.join(missing)}: every variant names every "
+                            "variation attribute")
+        combo = tuple(str((v.get("options") or {}).get(n)) for n in names)
+        if combo in combos:
+            problems.append(f"{label} repeats the options {'/'.join(combo)} of another variant")
+        combos.add(combo)
+        if not _positive(v.get("price")):
+            problems.append(f"{label} needs a price above 0 (got {v.get('price')!r})")
+        if not is_whole(v.get("stock"), 0):
+            problems.append(f"{label} needs a whole-number stock ≥ 0 (got {v.get('stock')!r})")
+        if v.get("image") and not str(v["image"]).startswith("https://"):
+            problems.append(f"{label}: its image must be a public https URL")
+    with_images = [bool(v.get("image")) for v in variants]
+    if any(with_images) and not all(with_images):
+        problems.append("give every variant an image or none: Lazada needs SKU images on all "
+                        "options once one has an image")
+    if any(with_images) and names and names[0] == "size":
+        problems.append("SKU images go with the first variation attribute, and Lazada refuses "
+                        "them on size: put color_family (or another attribute) first")
+    return problems
+
+
+def _positive(value) -> bool:
+    try:
+        return float(value) > 0
+    except (TypeError, ValueError):
+        return False
 
 
 class LazadaChannel(Channel):
@@ -158,12 +284,16 @@ class LazadaChannel(Channel):
             problems.append(f"Lazada takes 1–8 product images (now {len(images)})")
         for m in images:
             if not m.public_url.startswith("https://"):
-                problems.append(f"{m.path.name}: Lazada pulls images from a public https URL; "
-                                "publish the media folder or set its public URL")
+                problems.append(f"{m.path.name}: Lazada pulls images from a public https URL: "
+                                + PUBLIC_URL_HOW)
             if m.size > 3_000_000:
                 problems.append(f"{m.path.name}: Lazada images must be at most 3 MB")
         ex = payload.extra
-        for key in ("category_id", "price", "stock", "weight_kg"):
+        keys = ("category_id", "price", "stock", "weight_kg")
+        if "variants" in ex:
+            problems += variant_problems(ex)
+            keys = ("category_id", "weight_kg")  # price and stock come per variant
+        for key in keys:
             try:
                 bad = float(ex.get(key)) <= (-1 if key == "stock" else 0)
             except (TypeError, ValueError):
@@ -177,25 +307,25 @@ class LazadaChannel(Channel):
 
     # -- publishing --------------------------------------------------------------------------
     def _sku(self, payload: PostPayload) -> str:
+        variants = payload.extra.get("variants") or []
+        if variants:  # the first variant's SKU identifies the product for lookups
+            return str(variants[0]["sku"])
         return str(payload.extra.get("sku") or payload.idempotency_key)[:200]
 
     def publish(self, payload: PostPayload) -> PublishResult:
         problems = self.validate(payload) + self.validate_account()
         if problems:
             raise ChannelError("lazada: " + "; ".join(problems), PERMANENT)
-        urls = []
-        for media in payload.media:
-            if not media.mime.startswith("image/"):
-                continue
-            xml = ("<?xml version=\"1.0\" encoding=\"UTF-8\" ?><Request><Image><Url>"
-                   f"{escape(media.public_url)}</Url></Image></Request>")
-            data = self.call("POST", "/image/migrate", {"payload": xml},
-                             summary=f"image/migrate {media.path.name}")
-            urls.append(data["data"]["image"]["url"])
+        urls = [self._migrate(m.public_url, m.path.name) for m in payload.media
+                if m.mime.startswith("image/")]
+        sku_images: dict[str, str] = {}
+        for v in payload.extra.get("variants") or []:
+            if v.get("image") and v["image"] not in sku_images:
+                sku_images[v["image"]] = self._migrate(v["image"], f"SKU {v['sku']}")
         sku = self._sku(payload)
         try:
             data = self.call("POST", "/product/create",
-                             {"payload": product_xml(payload, urls, sku)},
+                             {"payload": product_xml(payload, urls, sku, sku_images)},
                              summary="product/create")
         except ChannelError as exc:
             if exc.platform_code in DUPLICATE_CODES:  # the SKU exists: an earlier attempt won
@@ -206,6 +336,13 @@ class LazadaChannel(Channel):
         item_id = str(data["data"]["item_id"])
         return PublishResult(item_id, f"https://www.lazada.vn/products/i{item_id}.html",
                              state="processing", raw=data["data"])
+
+    def _migrate(self, public_url: str, label: str) -> str:
+        xml = ("<?xml version=\"1.0\" encoding=\"UTF-8\" ?><Request><Image><Url>"
+               f"{escape(public_url)}</Url></Image></Request>")
+        data = self.call("POST", "/image/migrate", {"payload": xml},
+                         summary=f"image/migrate {label}")
+        return data["data"]["image"]["url"]
 
     def status(self, external_id: str) -> PublishResult:
         """QC status of the product's SKU: approved → published; rejected → permanent."""

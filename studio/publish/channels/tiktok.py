@@ -1,4 +1,5 @@
-"""TikTok Content Posting API (Direct Post of a video, FILE_UPLOAD).
+"""TikTok Content Posting API (Direct Post of a video by FILE_UPLOAD or PULL_FROM_URL, and of
+photos).
 
 Wire format (TikTok for Developers: "Content Posting API – Direct Post" reference,
 https://developers.tiktok.com/doc/content-posting-api-reference-direct-post; "Media Transfer
@@ -21,6 +22,19 @@ https://developers.tiktok.com/doc/oauth-user-access-token-management):
    ``FAILED`` (``fail_reason``); the public post id is in ``publicaly_available_post_id``
    (spelled so by the API).
 
+PULL_FROM_URL (account option ``video_source=PULL_FROM_URL``): ``source_info`` is ``{"source":
+"PULL_FROM_URL", "video_url"}``, TikTok downloads the file and no PUT follows. The URL's domain or
+prefix must be verified for the app in the developer portal; otherwise init answers
+``url_ownership_unverified`` (403), which we turn into a message saying how to fix it.
+
+Photos ("Content Posting API – Photo Post" reference,
+https://developers.tiktok.com/doc/content-posting-api-reference-photo-post):
+``POST /v2/post/publish/content/init/`` with ``media_type=PHOTO``, ``post_mode=DIRECT_POST``,
+``post_info`` (title ≤ 90 and description ≤ 4,000 UTF-16 units, privacy_level, disable_comment,
+auto_add_music) and ``source_info`` ``{"source": "PULL_FROM_URL", "photo_images": [up to 35
+URLs], "photo_cover_index"}`` (photos are only pulled). Media Transfer Guide: JPEG or WebP, at
+most 1080p, at most 20 MB each. The status fetch is the same as for videos.
+
 Every answer carries ``{"error": {"code": "ok"|..., "message", "log_id"}}``. Bearer tokens;
 ``POST /v2/oauth/token/`` (form: client_key, client_secret, grant_type=refresh_token,
 refresh_token) returns a new access token and a refresh token that may differ from the old one.
@@ -37,6 +51,7 @@ import httpx
 from studio.publish.channels.base import (
     AUTH,
     PERMANENT,
+    PUBLIC_URL_HOW,
     RETRYABLE,
     UNKNOWN,
     Channel,
@@ -54,6 +69,9 @@ AUTHORIZE = "https://www.tiktok.com/v2/auth/authorize/"
 AUTH_CODES = {"access_token_invalid", "scope_not_authorized", "scope_permission_missed",
               "invalid_token"}
 RETRY_CODES = {"rate_limit_exceeded", "internal_error"}
+PHOTO_MIMES, PHOTO_MAX_BYTES, PHOTOS_MAX = ("image/jpeg", "image/webp"), 20 * MB, 35
+PHOTO_TITLE_MAX, PHOTO_DESCRIPTION_MAX = 90, 4000
+UNVERIFIED_URL = "url_ownership_unverified"
 PRIVACY_LEVELS = ("PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR",
                   "SELF_ONLY")
 
@@ -83,9 +101,15 @@ def chunk_ranges(video_size: int, chunk: int, count: int) -> list[tuple[int, int
     return ranges
 
 
+def utf16_len(text: str) -> int:
+    """Length in UTF-16 code units, the unit TikTok counts titles in."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 class TikTokChannel(Channel):
     kind = "tiktok"
     required_credentials = ("access_token",)
+    credential_fields = ("client_key", "client_secret", "refresh_token")
     default_api_base = "https://open.tiktokapis.com"
     option_rules: ClassVar[dict] = {
         "api_base": "url",
@@ -94,6 +118,7 @@ class TikTokChannel(Channel):
         "poll_interval_s": float,
         "min_chunk_size": int,
         "max_chunk_size": int,
+        "video_source": ("FILE_UPLOAD", "PULL_FROM_URL"),
     }
     caption_max = 2200
 
@@ -121,6 +146,11 @@ class TikTokChannel(Channel):
             kind = AUTH
         else:
             kind = PERMANENT
+        if code == UNVERIFIED_URL:
+            message = ("TikTok only pulls media from a domain or URL prefix verified for this "
+                       "app: verify the public media domain in the TikTok developer portal "
+                       "(Content Posting API, URL properties) or set option "
+                       "video_source=FILE_UPLOAD")
         return ChannelError(f"tiktok: {code}: {message} (log_id {log_id})", kind, status=status,
                             retry_after=retry_after(response), platform_code=code)
 
@@ -134,11 +164,28 @@ class TikTokChannel(Channel):
         return response.json().get("data") or {}
 
     # -- validation --------------------------------------------------------------------------
+    def pulls_video(self) -> bool:
+        return self.options.get("video_source") == "PULL_FROM_URL"
+
+    @staticmethod
+    def photos_of(payload: PostPayload) -> list:
+        return [m for m in payload.media if m.mime.startswith("image/")]
+
     def validate(self, payload: PostPayload) -> list[str]:
         problems = []
         videos = [m for m in payload.media if m.mime.startswith("video/")]
+        photos = self.photos_of(payload)
+        if photos:
+            if videos:
+                problems.append("a TikTok post is one video or 1–35 photos, not both: split it")
+            return problems + self.photo_problems(payload, photos)
         if len(videos) != 1:
             problems.append(f"TikTok posts exactly one video (this post has {len(videos)})")
+        if self.pulls_video():
+            problems += [f"{v.path.name}: with video_source=PULL_FROM_URL TikTok downloads the "
+                         "video from a public https URL on a verified domain: " + PUBLIC_URL_HOW
+                         for v in videos
+                         if not v.public_url.startswith("https://")]
         if len(self.caption(payload)) > self.caption_max:
             problems.append(f"TikTok caption is {len(self.caption(payload))} characters; keep "
                             f"it at most {self.caption_max}")
@@ -147,11 +194,53 @@ class TikTokChannel(Channel):
                 problems.append("TikTok videos must be at least 3 seconds")
             if v.mime not in ("video/mp4", "video/quicktime", "video/webm"):
                 problems.append(f"TikTok takes MP4, MOV or WebM (got {v.mime})")
+        if self.pulls_video():
+            return problems
         try:
             self._chunking(videos[0].size if videos else 1)
         except ValueError as exc:
             problems.append(f"TikTok upload: {exc}")
         return problems
+
+    def photo_problems(self, payload: PostPayload, photos: list) -> list[str]:
+        problems = []
+        if len(photos) > PHOTOS_MAX:
+            problems.append(f"a TikTok photo post holds at most {PHOTOS_MAX} photos (this one "
+                            f"has {len(photos)})")
+        for m in photos:
+            if m.mime not in PHOTO_MIMES:
+                problems.append(f"{m.path.name}: TikTok takes JPEG or WebP photos (not "
+                                f"{m.mime}): export it as JPEG")
+            if m.size > PHOTO_MAX_BYTES:
+                problems.append(f"{m.path.name} is {m.size / MB:.1f} MB; TikTok photos are at "
+                                "most 20 MB")
+            if m.width and m.height and min(m.width, m.height) > 1080:
+                problems.append(f"{m.path.name} is {m.width}×{m.height}; TikTok photos are at "
+                                "most 1080p: resize it")
+            if not m.public_url.startswith("https://"):
+                problems.append(f"{m.path.name}: TikTok pulls photos from a public https URL on "
+                                "a verified domain: " + PUBLIC_URL_HOW)
+        cover = payload.extra.get("photo_cover_index", 0)
+        if not (isinstance(cover, int) and 0 <= cover < max(1, len(photos))):
+            problems.append(f"photo_cover_index must be 0–{len(photos) - 1} (the cover photo's "
+                            f"position); got {cover!r}")
+        if utf16_len(self.photo_title(payload)) > PHOTO_TITLE_MAX:
+            problems.append(f"a TikTok photo title is at most {PHOTO_TITLE_MAX} characters: "
+                            "shorten the post title")
+        if utf16_len(self.caption(payload)) > PHOTO_DESCRIPTION_MAX:
+            problems.append(f"a TikTok photo description is at most {PHOTO_DESCRIPTION_MAX:,} "
+                            "characters")
+        return problems
+
+    def photo_title(self, payload: PostPayload) -> str:
+        """The post title, or the text's first line cut to the 90-unit limit (the whole text
+        goes in the description)."""
+        if payload.title.strip():
+            return payload.title.strip()
+        line = payload.text.strip().split("\n", 1)[0].strip()
+        while utf16_len(line) > PHOTO_TITLE_MAX:
+            line = line[:-1]
+        return line.rstrip()
 
     def caption(self, payload: PostPayload) -> str:
         tags = " ".join(f"#{t.lstrip('#')}" for t in payload.hashtags)
@@ -191,18 +280,27 @@ class TikTokChannel(Channel):
         problems = self.validate(payload) + self.validate_account()
         if problems:
             raise ChannelError("tiktok: " + "; ".join(problems), PERMANENT)
-        video = next(m for m in payload.media if m.mime.startswith("video/"))
         creator = self._post("/v2/post/publish/creator_info/query/", None, "creator_info")
+        if self.photos_of(payload):
+            return self._post_photos(payload, creator)
+        video = next(m for m in payload.media if m.mime.startswith("video/"))
         limit = creator.get("max_video_post_duration_sec")
         if limit and video.duration_s and video.duration_s > float(limit):
             raise ChannelError(f"tiktok: this creator can post videos up to {limit} s; the clip "
                                f"is {video.duration_s:.0f} s", PERMANENT)
-        chunk, count = self._chunking(video.size)
         post_info = {"title": self.caption(payload), "privacy_level": self.privacy(payload,
                                                                                   creator),
                      "disable_comment": bool(creator.get("comment_disabled")),
                      "disable_duet": bool(creator.get("duet_disabled")),
                      "disable_stitch": bool(creator.get("stitch_disabled"))}
+        polls = int(self.options.get("max_polls") or 30)
+        if self.pulls_video():
+            init = self._post("/v2/post/publish/video/init/", {
+                "post_info": post_info,
+                "source_info": {"source": "PULL_FROM_URL", "video_url": video.public_url}},
+                "video/init pull")
+            return self._settle(init["publish_id"], polls=polls)
+        chunk, count = self._chunking(video.size)
         init = self._post("/v2/post/publish/video/init/", {
             "post_info": post_info,
             "source_info": {"source": "FILE_UPLOAD", "video_size": video.size,
@@ -210,6 +308,19 @@ class TikTokChannel(Channel):
         publish_id, upload_url = init["publish_id"], init["upload_url"]
         self._upload(video, upload_url, chunk, count)
         return self._settle(publish_id, polls=int(self.options.get("max_polls") or 30))
+
+    def _post_photos(self, payload: PostPayload, creator: dict) -> PublishResult:
+        photos = self.photos_of(payload)
+        post_info = {"title": self.photo_title(payload), "description": self.caption(payload),
+                     "privacy_level": self.privacy(payload, creator),
+                     "disable_comment": bool(creator.get("comment_disabled")),
+                     "auto_add_music": bool(payload.extra.get("auto_add_music", True))}
+        init = self._post("/v2/post/publish/content/init/", {
+            "media_type": "PHOTO", "post_mode": "DIRECT_POST", "post_info": post_info,
+            "source_info": {"source": "PULL_FROM_URL",
+                            "photo_cover_index": int(payload.extra.get("photo_cover_index", 0)),
+                            "photo_images": [m.public_url for m in photos]}}, "content/init")
+        return self._settle(init["publish_id"], polls=int(self.options.get("max_polls") or 30))
 
     def _upload(self, video, upload_url: str, chunk: int, count: int) -> None:
         with open(video.path, "rb") as fh:
@@ -283,7 +394,7 @@ class TikTokChannel(Channel):
                             "refresh_token": self.credentials.get("refresh_token", "")})
 
     def authorize_url(self, redirect_uri: str, state: str,
-                      scopes: str = "user.info.basic,video.publish") -> str:
+                      scopes: str = "user.info.basic,video.publish,video.list") -> str:
         params = {"client_key": self.credentials.get("client_key", ""), "scope": scopes,
                   "response_type": "code", "redirect_uri": redirect_uri, "state": state}
         return f"{AUTHORIZE}?{urlencode(params)}"
@@ -291,3 +402,48 @@ class TikTokChannel(Channel):
     def exchange_code(self, code: str, redirect_uri: str) -> dict:
         return self._token({"grant_type": "authorization_code", "code": code,
                             "redirect_uri": redirect_uri})
+
+    # -- metrics -----------------------------------------------------------------------------
+    # Display API: POST /v2/video/query/?fields=... with {"filters": {"video_ids": [...]}}, at
+    # most 20 ids, scope video.list (scope_not_authorized, HTTP 401, when not granted: that is a
+    # missing permission, not an expired token). Only the user's own existing videos come back,
+    # so a missing id is a deleted (or no longer public) video. The target keeps the publish_id;
+    # the public video id is the last part of the URL from status/fetch.
+    metrics_batch: ClassVar[int] = 20
+    query_fields: ClassVar[str] = ("id,title,video_description,create_time,view_count,"
+                                   "like_count,comment_count,share_count")
+
+    def metrics_id(self, external_id: str, url: str = "") -> str | None:
+        tail = url.rstrip("/").rsplit("/video/", 1)
+        return tail[1] if len(tail) == 2 and tail[1].isdigit() else None
+
+    def fetch_metrics(self, metric_ids: list[str]) -> dict:
+        from datetime import UTC, datetime
+
+        from studio.publish.channels import metrics as m
+
+        if len(metric_ids) > self.metrics_batch:
+            raise ValueError(f"video/query takes at most {self.metrics_batch} ids a call")
+        try:
+            data = self._post(f"/v2/video/query/?fields={self.query_fields}",
+                              {"filters": {"video_ids": list(metric_ids)}}, "video/query")
+        except ChannelError as exc:
+            if exc.platform_code in ("scope_not_authorized", "scope_permission_missed"):
+                raise m.MissingPermission(self.kind, "video.list", "the TikTok account",
+                                          str(exc)) from exc
+            raise
+        videos = {str(v.get("id")): v for v in data.get("videos") or []}
+        found = {}
+        for vid in metric_ids:
+            video = videos.get(str(vid))
+            if video is None:
+                found[vid] = m.PostStats(vid, gone=True)
+                continue
+            created = video.get("create_time")
+            counts = {name: m.count(video.get(f"{field}_count")) for name, field in (
+                ("views", "view"), ("likes", "like"), ("comments", "comment"),
+                ("shares", "share"))}
+            found[vid] = m.PostStats(
+                vid, counts, datetime.fromtimestamp(int(created), UTC) if created else None,
+                (video.get("title") or video.get("video_description") or "")[:300])
+        return found

@@ -57,6 +57,7 @@ RANGE = re.compile(r"bytes=0-(\d+)")
 class YouTubeChannel(Channel):
     kind = "youtube"
     required_credentials = ("access_token",)
+    credential_fields = ("client_id", "client_secret", "refresh_token")
     default_api_base = "https://www.googleapis.com"
     option_rules: ClassVar[dict] = {
         "api_base": "url",
@@ -314,6 +315,47 @@ class YouTubeChannel(Channel):
     def exchange_code(self, code: str, redirect_uri: str) -> dict:
         return self._token({"grant_type": "authorization_code", "code": code,
                             "redirect_uri": redirect_uri})
+
+    # -- metrics -----------------------------------------------------------------------------
+    # videos.list?part=statistics,snippet&id=a,b,... (at most 50 ids a call; 1 quota unit) with a
+    # token holding youtube.readonly (or youtube); an upload-only token answers 403
+    # insufficientPermissions. Ids the API does not return are deleted or no longer visible.
+    # Statistics are strings and likeCount is absent when the owner hides it.
+    metrics_batch: ClassVar[int] = 50
+
+    def metrics_id(self, external_id: str, url: str = "") -> str | None:
+        return external_id or None
+
+    def fetch_metrics(self, metric_ids: list[str]) -> dict:
+        from studio.publish.channels import metrics as m
+
+        if len(metric_ids) > self.metrics_batch:
+            raise ValueError(f"videos.list takes at most {self.metrics_batch} ids a call")
+        try:
+            response = self.request("GET", "/youtube/v3/videos", headers=self._bearer(),
+                                    params={"part": "statistics,snippet",
+                                            "id": ",".join(metric_ids)},
+                                    summary="videos.list statistics")
+        except ChannelError as exc:
+            if exc.platform_code in ("insufficientPermissions", "forbidden"):
+                raise m.MissingPermission(self.kind, "youtube.readonly",
+                                          "the YouTube channel", str(exc)) from exc
+            raise
+        items = {i.get("id"): i for i in response.json().get("items") or []}
+        found = {}
+        for vid in metric_ids:
+            item = items.get(vid)
+            if item is None:
+                found[vid] = m.PostStats(vid, gone=True)
+                continue
+            stats, snippet = item.get("statistics") or {}, item.get("snippet") or {}
+            counts = {"views": m.count(stats.get("viewCount")),
+                      "comments": m.count(stats.get("commentCount"))}
+            if "likeCount" in stats:
+                counts["likes"] = m.count(stats["likeCount"])
+            found[vid] = m.PostStats(vid, counts, m.graph_time(snippet.get("publishedAt")),
+                                     (snippet.get("title") or "")[:300])
+        return found
 
 
 class _Expired(Exception):
