@@ -84,9 +84,9 @@ def main(runs: int = 30) -> int:
         for name, values in rows.items():
             med = statistics.median(values)
             print(f"{lang:4} {name:10} {med:8.2f} {p95(values):8.2f} {med / b50:11.2f}")
-    for name in ("claims_labelled", "claims_holdout", "claims_blind", "claims_blind2",
-                 "claims_blind3"):
-        scores, _ = evaluate(load(ROOT / "tests" / "data" / f"{name}.jsonl"))
+    for path in sorted((ROOT / "tests" / "data").glob("claims_*.jsonl")):
+        name = path.stem
+        scores, _ = evaluate(load(path))
         print(f"\nclaims precision / recall, {name}:\n{table(scores)}")
     return 0
 
