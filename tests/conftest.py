@@ -151,3 +151,20 @@ def demo_engine(sqlite_engine):
 
     load_demo()
     return sqlite_engine
+
+
+@pytest.fixture
+def feed_server(engine):
+    """The calendar / media feed server on a free loopback port, serving ``engine``; its port."""
+    import threading
+
+    from studio.publish.ics_server import make_server
+
+    srv = make_server("127.0.0.1", 0)
+    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
+    thread.start()
+    yield srv.server_address[1]
+    srv.shutdown()
+    srv.server_close()
+    thread.join(5)

@@ -62,18 +62,6 @@ def two_workspaces(engine):
         return {"a": feed_token(session, a), "b": feed_token(session, b)}
 
 
-@pytest.fixture
-def server(engine):
-    srv = make_server("127.0.0.1", 0)
-    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
-    thread.start()
-    yield srv.server_address[1]
-    srv.shutdown()
-    srv.server_close()
-    thread.join(5)
-
-
 def request(port: int, path: str, method: str = "GET") -> tuple[int, dict, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
@@ -85,8 +73,8 @@ def request(port: int, path: str, method: str = "GET") -> tuple[int, dict, bytes
         conn.close()
 
 
-def test_feed_serves_only_that_workspace_in_utc(two_workspaces, server):
-    status, headers, body = request(server, f"/calendar/{two_workspaces['a']}.ics")
+def test_feed_serves_only_that_workspace_in_utc(two_workspaces, feed_server):
+    status, headers, body = request(feed_server, f"/calendar/{two_workspaces['a']}.ics")
     assert status == 200
     assert headers["content-type"] == "text/calendar; charset=utf-8"
     assert headers["server"] == "OCOPStudioICS/1"  # no Python version on the wire
@@ -96,64 +84,65 @@ def test_feed_serves_only_that_workspace_in_utc(two_workspaces, server):
     assert start == WHEN and start.utcoffset() == timedelta(0)
     assert b"DTSTART:" + WHEN.strftime("%Y%m%dT%H%M%SZ").encode() in body
     assert "Mật ong" not in body.decode()
-    status, _, body = request(server, f"/calendar/{two_workspaces['b']}.ics")
+    status, _, body = request(feed_server, f"/calendar/{two_workspaces['b']}.ics")
     assert status == 200
     assert [str(e["summary"]) for e in Calendar.from_ical(body).walk("VEVENT")] == [
         "Mật ong bạc hà mùa mới"]
 
 
-def test_unknown_tokens_look_the_same(two_workspaces, server):
+def test_unknown_tokens_look_the_same(two_workspaces, feed_server):
     token = two_workspaces["a"]
     wrong = token[:-1] + ("A" if token[-1] != "A" else "B")
     never = "x" * 32
-    answers = [request(server, f"/calendar/{t}.ics") for t in (wrong, never)]
+    answers = [request(feed_server, f"/calendar/{t}.ics") for t in (wrong, never)]
     assert [a[0] for a in answers] == [404, 404]
     assert answers[0][2] == answers[1][2] == NOT_FOUND
     assert answers[0][1]["content-length"] == answers[1][1]["content-length"]
 
 
-def test_rotate_kills_the_old_link(two_workspaces, server, engine):
+def test_rotate_kills_the_old_link(two_workspaces, feed_server, engine):
     old = two_workspaces["a"]
     with session_scope(engine) as session:
         new = feed_token(session, get_workspace(session, "a"), rotate=True)
     assert new != old and len(new) == 32
-    assert request(server, f"/calendar/{old}.ics")[0] == 404
-    assert request(server, f"/calendar/{new}.ics")[0] == 200
-    assert request(server, f"/calendar/{two_workspaces['b']}.ics")[0] == 200  # others untouched
+    assert request(feed_server, f"/calendar/{old}.ics")[0] == 404
+    assert request(feed_server, f"/calendar/{new}.ics")[0] == 200
+    others = request(feed_server, f"/calendar/{two_workspaces['b']}.ics")[0]
+    assert others == 200  # other workspaces untouched
 
 
-def test_only_get_on_the_one_route(two_workspaces, server):
+def test_only_get_on_the_one_route(two_workspaces, feed_server):
     token = two_workspaces["a"]
     for method in ("POST", "PUT", "DELETE", "HEAD", "OPTIONS"):
-        status, headers, _ = request(server, f"/calendar/{token}.ics", method)
+        status, headers, _ = request(feed_server, f"/calendar/{token}.ics", method)
         assert (status, headers.get("allow")) == (405, "GET"), method
     for path in ("/", "/calendar/", "/calendar", f"/calendar/{token}", f"/calendar/{token}.ics/",
                  f"/calendar/../calendar/{token}.ics", "/calendar/../x",
                  "/calendar/..%2f..%2fstudio.db", f"/calendar/%2e%2e/{token}.ics",
                  f"/calendar/{token}%2eics", f"//calendar/{token}.ics", "/studio.db",
                  f"/calendar/{token}.ics%00", "/calendar/" + "%2e" * 32 + ".ics"):
-        status, _, body = request(server, path)
+        status, _, body = request(feed_server, path)
         assert (status, body) == (404, NOT_FOUND), path
 
 
-def test_token_never_logged(two_workspaces, server, caplog):
+def test_token_never_logged(two_workspaces, feed_server, caplog):
     caplog.set_level(logging.INFO, logger="studio.publish.ics_server")
     token = two_workspaces["a"]
-    request(server, f"/calendar/{token}.ics")
-    request(server, f"/calendar/{token}.ics", "POST")
+    request(feed_server, f"/calendar/{token}.ics")
+    request(feed_server, f"/calendar/{token}.ics", "POST")
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert "/calendar/***" in text and " 200 " in text and " 405 " in text
     assert token not in text
     assert mask_path(f"GET /calendar/{token}.ics HTTP/1.1") == "GET /calendar/*** HTTP/1.1"
 
 
-def test_slow_client_is_cut_off(server, monkeypatch):
+def test_slow_client_is_cut_off(feed_server, monkeypatch):
     from studio.publish.ics_server import FeedHandler
 
     monkeypatch.setattr(FeedHandler, "timeout", 0.3)
-    with socket.create_connection(("127.0.0.1", server), timeout=10) as sock:
+    with socket.create_connection(("127.0.0.1", feed_server), timeout=10) as sock:
         sock.sendall(b"GET /calendar/")  # never finishes the request line
-        assert sock.recv(100) == b""  # the server closes the connection
+        assert sock.recv(100) == b""  # the feed_server closes the connection
 
 
 def test_port_setting_and_busy_port(sqlite_engine, monkeypatch, capsys):

@@ -1,10 +1,9 @@
 """Signed public media links: platforms that fetch media by URL (Instagram, TikTok pull, Lazada,
-Zalo) get them from the feed server, only for that file, only until the link expires."""
+Zalo) get them from the feed feed_server, only for that file, only until the link expires."""
 
 from __future__ import annotations
 
 import http.client
-import threading
 
 import pytest
 
@@ -12,7 +11,7 @@ from studio.assets import asset_path
 from studio.catalog.service import ensure_workspace
 from studio.db.models import Asset
 from studio.db.session import session_scope
-from studio.publish.ics_server import byte_range, make_server, mask_path
+from studio.publish.ics_server import byte_range, mask_path
 from studio.publish.media import MEDIA_URL_TTL_S, public_media_url, store_media_file
 
 PUBLIC = "https://studio.example.vn"
@@ -34,18 +33,6 @@ def clip(engine, tmp_path):
         return asset.id, asset.path
 
 
-@pytest.fixture
-def server(engine):
-    srv = make_server("127.0.0.1", 0)
-    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
-    thread.start()
-    yield srv.server_address[1]
-    srv.shutdown()
-    srv.server_close()
-    thread.join(5)
-
-
 def fetch(port: int, url: str, method: str = "GET", headers: dict | None = None):
     path = url.removeprefix(PUBLIC)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -57,24 +44,24 @@ def fetch(port: int, url: str, method: str = "GET", headers: dict | None = None)
         conn.close()
 
 
-def test_signed_link_serves_the_file_whole_and_in_ranges(clip, server):
+def test_signed_link_serves_the_file_whole_and_in_ranges(clip, feed_server):
     url = public_media_url(*clip, meta={})
     assert url.startswith(PUBLIC + f"/media/{clip[0]}/") and url.endswith(".mp4")
-    status, headers, body = fetch(server, url)
+    status, headers, body = fetch(feed_server, url)
     assert (status, body, headers["content-type"]) == (200, VIDEO, "video/mp4")
     assert headers["accept-ranges"] == "bytes"
-    status, headers, body = fetch(server, url, "HEAD")
+    status, headers, body = fetch(feed_server, url, "HEAD")
     assert (status, body, headers["content-length"]) == (200, b"", str(len(VIDEO)))
-    status, headers, body = fetch(server, url, headers={"Range": "bytes=100-1123"})
+    status, headers, body = fetch(feed_server, url, headers={"Range": "bytes=100-1123"})
     assert (status, body) == (206, VIDEO[100:1124])
     assert headers["content-range"] == f"bytes 100-1123/{len(VIDEO)}"
-    status, _, body = fetch(server, url, headers={"Range": "bytes=-10"})
+    status, _, body = fetch(feed_server, url, headers={"Range": "bytes=-10"})
     assert (status, body) == (206, VIDEO[-10:])
-    status, headers, _ = fetch(server, url, headers={"Range": f"bytes={len(VIDEO)}-"})
+    status, headers, _ = fetch(feed_server, url, headers={"Range": f"bytes={len(VIDEO)}-"})
     assert (status, headers["content-range"]) == (416, f"bytes */{len(VIDEO)}")
 
 
-def test_tampered_expired_or_foreign_links_are_404(clip, server, engine, tmp_path):
+def test_tampered_expired_or_foreign_links_are_404(clip, feed_server, engine, tmp_path):
     url = public_media_url(*clip, meta={})
     prefix, _, name = url.rpartition("/")
     signature, ext = name.split(".")
@@ -91,23 +78,23 @@ def test_tampered_expired_or_foreign_links_are_404(clip, server, engine, tmp_pat
            public_media_url(*clip, meta={}, now=0),              # expired long ago
            url + "/", url.replace("/media/", "/media//")]
     for link in bad:
-        status, _, body = fetch(server, link)
+        status, _, body = fetch(feed_server, link)
         assert (status, body) == (404, b"not found\n"), link
-    status, headers, _ = fetch(server, url, "POST")
+    status, headers, _ = fetch(feed_server, url, "POST")
     assert (status, headers["allow"]) == (405, "GET, HEAD")
 
 
-def test_link_dies_when_the_secret_changes_or_the_file_is_gone(clip, server, engine,
+def test_link_dies_when_the_secret_changes_or_the_file_is_gone(clip, feed_server, engine,
                                                               monkeypatch):
     url = public_media_url(*clip, meta={})
-    assert fetch(server, url)[0] == 200
+    assert fetch(feed_server, url)[0] == 200
     monkeypatch.setenv("STUDIO_SECRET_KEY", "a brand new passphrase for this studio")
-    assert fetch(server, url)[0] == 404
+    assert fetch(feed_server, url)[0] == 404
     fresh = public_media_url(*clip, meta={})
-    assert fresh != url and fetch(server, fresh)[0] == 200
+    assert fresh != url and fetch(feed_server, fresh)[0] == 200
     with session_scope(engine) as session:
         asset_path(session.get(Asset, clip[0])).unlink()
-    assert fetch(server, fresh)[0] == 404
+    assert fetch(feed_server, fresh)[0] == 404
 
 
 def test_own_url_wins_and_nothing_without_a_public_address(clip, monkeypatch):
@@ -134,7 +121,7 @@ def test_byte_range(header, size, expected):
     assert byte_range(header, size) == expected
 
 
-def test_scheduler_payload_carries_a_fetchable_link(clip, server, engine):
+def test_scheduler_payload_carries_a_fetchable_link(clip, feed_server, engine):
     from studio.publish.scheduler import _payload
 
     with engine.connect() as db:
@@ -143,4 +130,4 @@ def test_scheduler_payload_carries_a_fetchable_link(clip, server, engine):
                            variant={}, idempotency_key="k")
     (media,) = payload.media
     assert media.public_url.startswith(PUBLIC + "/media/")
-    assert fetch(server, media.public_url)[2] == media.path.read_bytes() == VIDEO
+    assert fetch(feed_server, media.public_url)[2] == media.path.read_bytes() == VIDEO
