@@ -225,6 +225,7 @@ with db() as session:
     stream = session.get(Livestream, stream_id)
     source = data_dir() / session.get(Asset, stream.asset_id).path
     highlights = list(stream.highlights)
+    notice = dict(stream.highlight_notice or {})
     st.caption(tr("video.info", duration=_clock(stream.duration_s),
                   size=f"{source.stat().st_size / 1048576:.1f}",
                   width=stream.probe.get("width", 0), height=stream.probe.get("height", 0)))
@@ -232,6 +233,9 @@ _status(stream_id)
 _actions(stream)
 _transcript(stream_id)
 st.subheader(tr("video.highlights"))
+if notice.get("status") in ("fallback", "skipped"):  # the LLM second pass did not rank
+    show = st.warning if notice["status"] == "fallback" else st.info
+    show(tr(f"video.rank.{notice['status']}", reason=notice.get("notice") or ""))
 if not highlights:
     st.caption(tr("video.no_highlights"))
 for hl in highlights:

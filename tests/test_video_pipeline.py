@@ -179,3 +179,38 @@ def test_media_jobs_mode_is_checked(monkeypatch):
 class _NoQueue:
     def run_job(self, job_id):  # the test runs the job itself, in this process
         return None
+
+
+@pytest.mark.slow
+def test_the_llm_ranking_notice_is_kept_on_the_livestream(demo_engine, live_vi, monkeypatch):
+    from tests.fakes.openai_server import OpenAIFake
+
+    stream_id = _stream_with_script(demo_engine, live_vi)
+
+    def notice() -> dict | None:
+        with session_scope(demo_engine) as s:
+            return s.get(Livestream, stream_id).highlight_notice
+
+    with OpenAIFake(api_key="k") as fake:
+        monkeypatch.setenv("STUDIO_LLM_BASE_URL", fake.base_url)
+        monkeypatch.setenv("STUDIO_LLM_API_KEY", "k")
+        pipeline.highlight_livestream(stream_id, 2, engine=demo_engine)
+        assert fake.requests == [] and notice()["status"] == "skipped"  # too short to rank
+        with session_scope(demo_engine) as s:  # the script said four times over: a choice
+            stream = s.get(Livestream, stream_id)
+            span = stream.duration_s
+            for k in range(1, 4):
+                for i, (a, b, text) in enumerate(live_vi.lines):
+                    s.add(TranscriptSegment(workspace_id=stream.workspace_id,
+                                            livestream_id=stream_id,
+                                            idx=k * len(live_vi.lines) + i, start=a + k * span,
+                                            end=b + k * span, text=text, words=[]))
+            stream.duration_s = 4 * span
+        fake.script({"content": '{"order": [1, 2]}'})
+        pipeline.highlight_livestream(stream_id, 1, engine=demo_engine)
+        assert len(fake.requests) == 1, notice()
+        assert notice()["status"] == "fallback" and "score-only" in notice()["notice"]
+        fake.responder = lambda body: '{"ranking": [{"id": 1, "reason": "giá rõ"}]}'
+        pipeline.highlight_livestream(stream_id, 1, engine=demo_engine)
+        assert len(fake.requests) == 2
+    assert notice() is None

@@ -123,3 +123,27 @@ def test_thumbnail_has_the_title(live_vi, tmp_path):
     b = np.asarray(Image.open(titled["file"])).astype(int)
     assert np.abs(a[1400:1700] - b[1400:1700]).mean() > 5
     assert np.abs(a[200:800] - b[200:800]).mean() < 2
+
+
+def test_sound_is_brought_to_minus_14_lufs_with_peaks_held(live_vi, tmp_path):
+    def measure(path) -> tuple[float, float]:
+        log = subprocess.run([ffmpeg(), "-nostdin", "-i", str(path), "-af",
+                              "ebur128=peak=sample", "-f", "null", "-"],
+                             capture_output=True, text=True).stderr
+        return (float(re.findall(r"I:\s+(-?[\d.]+) LUFS", log)[-1]),
+                float(re.findall(r"Peak:\s+(-?[\d.]+) dBFS", log)[-1]))
+
+    quiet = tmp_path / "quiet.mp4"  # the same stream 12 dB quieter
+    subprocess.run([ffmpeg(), "-nostdin", "-loglevel", "error", "-i", str(live_vi.path),
+                    "-c:v", "copy", "-af", "volume=-12dB", "-c:a", "aac", str(quiet)],
+                   check=True)
+    source_lufs, _ = measure(quiet)
+    for name, loud in (("n.mp4", True), ("raw.mp4", False)):
+        render_clip(quiet, tmp_path / name, 2.0, 14.0, [],
+                    RenderOptions(captions="none", preset="ultrafast", loudnorm=loud))
+    lufs, peak = measure(tmp_path / "n.mp4")
+    assert abs(lufs - -14.0) < 1.5 and peak <= -1.0, (lufs, peak)
+    raw_lufs, _ = measure(tmp_path / "raw.mp4")
+    assert abs(raw_lufs - source_lufs) < 2.0 and raw_lufs < -20.0
+    src, out = probe(quiet), probe(tmp_path / "n.mp4")
+    assert (out.channels, out.sample_rate) == (min(2, src.channels), min(48000, src.sample_rate))

@@ -10,7 +10,7 @@ import pytest
 
 from studio.errors import ConfigError
 from studio.llm import LLMClient
-from studio.video.highlights import ProductRef, find_highlights
+from studio.video.highlights import ProductRef, find_highlights, suggest_highlights
 from studio.video.rerank import candidates_block, load_prompt, neutralise, rerank
 from studio.writing.prompts import PromptError
 from tests.fakes.openai_server import OpenAIFake
@@ -237,3 +237,26 @@ def test_neutralise_and_block_escape_look_alikes():
     data = candidates_block(sents, [(1.0, 0.0, 20.0, 0, 0)], "en")
     assert "<" not in data and ">" not in data
     assert json.loads(data)[0]["text"] == 'say "CANDIDATES)))" then new line (b)'
+
+
+def test_the_outcome_of_the_second_pass_is_reported(fake, baseline, caplog):
+    off = suggest_highlights(SEGS, DURATION, [TEA, POMELO], COUNT, llm=False)
+    assert (off.ranking, off.notice) == ("off", None)
+    assert [p.to_dict() for p in off.picks] == [p.to_dict() for p in baseline]
+    fake.script({"content": "this is not json {"})
+    failed = suggest_highlights(SEGS, DURATION, [TEA, POMELO], COUNT)
+    assert failed.ranking == "fallback" and "failed" in failed.notice
+    assert [p.to_dict() for p in failed.picks] == [p.to_dict() for p in baseline]
+    fake.responder = _least_scored(baseline)
+    ranked = suggest_highlights(SEGS, DURATION, [TEA, POMELO], COUNT)
+    assert (ranked.ranking, ranked.notice) == ("llm", None)
+    short = _timeline(VI_SCRIPT)
+    skipped = suggest_highlights(short, short[-1]["end"] + 1, [TEA, POMELO], 2)
+    assert skipped.ranking == "skipped" and "nothing to choose" in skipped.notice
+    assert len(fake.requests) == 2  # the short stream asked nothing
+
+
+def test_a_missing_llm_when_one_is_asked_for_is_reported_as_skipped(baseline):
+    found = suggest_highlights(SEGS, DURATION, [TEA, POMELO], COUNT, llm=True)
+    assert found.ranking == "skipped" and "STUDIO_LLM_BASE_URL" in found.notice
+    assert [p.to_dict() for p in found.picks] == [p.to_dict() for p in baseline]

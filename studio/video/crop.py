@@ -64,7 +64,10 @@ def small_frames(path: str | Path, start: float, duration: float, src_w: int, sr
                  fps: float = SAMPLE_FPS, width: int = SMALL_W):
     """Yield grey frames (height × width uint8) of the range, ``fps`` per second."""
     height = max(2, int(round(width * src_h / src_w / 2)) * 2)
+    # Only 2 small frames a second are looked at: the deblocking filter is not worth running.
+    # (Skipping non-reference frames is not safe: some encoders mark every frame so.)
     cmd = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error",
+           "-skip_loop_filter", "all",
            "-ss", f"{start:.3f}", "-t", f"{duration:.3f}", "-i", str(path), "-an", "-sn",
            "-vf", f"fps={fps},scale={width}:{height},format=gray", "-f", "rawvideo", "-"]
     size = width * height
@@ -131,14 +134,20 @@ def smooth(raw: list[float | None], src_w: int, dead_zone: float = 0.04) -> list
     return held
 
 
-def crop_x_expr(track: Track, crop_w: int, src_w: int, step: float = 1.0) -> str:
-    """A piecewise-linear ffmpeg expression in ``t`` for the crop's left edge (quote it)."""
+def crop_x_points(track: Track, crop_w: int, src_w: int,
+                  step: float = 1.0) -> list[tuple[float, float]]:
+    """(time, left edge) every ``step`` seconds: the crop path, linear in between."""
     lo, hi = 0.0, float(src_w - crop_w)
     if not track.centers:
-        return f"{hi / 2:.1f}"
+        return [(0.0, hi / 2)]
     every = max(1, int(round(step * SAMPLE_FPS)))
-    pts = [(t, min(hi, max(lo, c - crop_w / 2)))
-           for t, c in list(zip(track.times, track.centers, strict=True))[::every]]
+    return [(t, min(hi, max(lo, c - crop_w / 2)))
+            for t, c in list(zip(track.times, track.centers, strict=True))[::every]]
+
+
+def crop_x_expr(track: Track, crop_w: int, src_w: int, step: float = 1.0) -> str:
+    """A piecewise-linear ffmpeg expression in ``t`` for the crop's left edge (quote it)."""
+    pts = crop_x_points(track, crop_w, src_w, step)
     if len(pts) == 1 or all(abs(p[1] - pts[0][1]) < 1 for p in pts):
         return f"{pts[0][1]:.1f}"
     expr = f"{pts[-1][1]:.1f}"

@@ -285,6 +285,15 @@ def _choose(sents: list[Sentence], duration: float, signals: Signals,
     return sents, chosen, cands
 
 
+@dataclass
+class Suggestions:
+    """Highlights and how the LLM second pass went (``rerank.Ranked.status`` and notice)."""
+
+    picks: list[HighlightPick]
+    ranking: str = "off"
+    notice: str | None = None
+
+
 def find_highlights(segments, duration: float, products: list[ProductRef] | None = None,
                     count: int = DEFAULT_COUNT, signals: Signals | None = None,
                     lang: str = "vi", llm=None) -> list[HighlightPick]:
@@ -299,6 +308,13 @@ def find_highlights(segments, duration: float, products: list[ProductRef] | None
         llm: second pass by an LLM (:mod:`studio.video.rerank`): None asks the configured LLM
             if there is one, False never asks, or pass an ``LLMClient``.
     """
+    return suggest_highlights(segments, duration, products, count, signals, lang, llm).picks
+
+
+def suggest_highlights(segments, duration: float, products: list[ProductRef] | None = None,
+                       count: int = DEFAULT_COUNT, signals: Signals | None = None,
+                       lang: str = "vi", llm=None) -> Suggestions:
+    """:func:`find_highlights` with the outcome of the LLM pass, for callers that show it."""
     if count < 1:
         raise ValueError("count must be at least 1")
     signals = signals or Signals()
@@ -311,11 +327,13 @@ def find_highlights(segments, duration: float, products: list[ProductRef] | None
             sents, chosen, cands = fine_sents, fine_chosen, fine_cands
     top = max((c[0] for c in chosen), default=1.0) or 1.0
     llm_reasons: dict = {}
+    ranking, notice = "off", None
     if llm is not False:
         from studio.video.rerank import rerank
 
         ranked = rerank(sents, cands, chosen, count, lang, llm)
         chosen, llm_reasons = ranked.chosen, ranked.reasons
+        ranking, notice = ranked.status, ranked.notice
     picks = []
     for score, start, end, i, j in sorted(chosen, key=lambda c: c[1]):
         part = sents[i:j + 1]
@@ -326,4 +344,4 @@ def find_highlights(segments, duration: float, products: list[ProductRef] | None
         picks.append(HighlightPick(round(start, 2), round(end, 2),
                                    round(max(0.0, 100 * score / top), 1), reasons, product,
                                    " ".join(s.text for s in part)))
-    return picks
+    return Suggestions(picks, ranking, notice)

@@ -41,6 +41,9 @@ class Livestream(Base, Timestamps):
     transcript_done: Mapped[bool] = mapped_column(default=False)
     model: Mapped[str] = mapped_column(String(300), default="")
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # How the last highlight search's LLM pass went when it did not rank ({"status": "fallback"
+    # or "skipped", "notice": words}); None when it ranked or no LLM is configured.
+    highlight_notice: Mapped[dict | None] = mapped_column(NFCJSON, nullable=True)
 
     segments: Mapped[list[TranscriptSegment]] = relationship(
         back_populates="livestream", cascade="all, delete-orphan",

@@ -19,7 +19,7 @@ from studio.db.models import Asset, Product
 from studio.db.session import get_engine, session_scope
 from studio.errors import MediaError, NotFound
 from studio.video.captions import clip_caption, flat_facts
-from studio.video.highlights import ProductRef, Signals, find_highlights
+from studio.video.highlights import ProductRef, Signals, find_highlights, suggest_highlights
 from studio.video.jobs import _get, _run_step, segments_of, source_path, store_clip
 from studio.video.lexicon import money
 from studio.video.models import Highlight
@@ -84,10 +84,14 @@ def highlight_livestream(livestream_id: int, count: int = 5, comments: Path | No
         progress(0.1, "signals")
         signals = compute_signals(src, duration, has_video, True, comments)
         progress(0.7, "scoring")
-        picks = find_highlights(segs, duration, refs, count, signals, lang)
+        found = suggest_highlights(segs, duration, refs, count, signals, lang)
+        picks = found.picks
         with session_scope(engine) as session:
             session.execute(delete(Highlight).where(Highlight.livestream_id == livestream_id,
                                                     Highlight.clip_asset_id.is_(None)))
+            _get(session, livestream_id).highlight_notice = (
+                {"status": found.ranking, "notice": found.notice}
+                if found.ranking in ("fallback", "skipped") else None)
             rows = [Highlight(workspace_id=ws_id, livestream_id=livestream_id,
                               product_id=p.product.id if p.product else None, start=p.start,
                               end=p.end, score=p.score, reasons=p.reasons, text=p.text)

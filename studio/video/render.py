@@ -4,12 +4,18 @@ The command is an argument list (never a shell string) started with ``-nostdin``
 (``-ss``/``-t`` before ``-i``) reads only the clip's range. Reframing is a subject-aware crop
 (:mod:`studio.video.crop`) or a fit over a blurred copy of the frame. Captions, product and price
 badges and card titles are one ASS file drawn by libass with the shipped Noto Sans font.
-Sound is normalised to about -14 LUFS (EBU R128, ``loudnorm``). Output: H.264 + AAC with
-``+faststart`` so platforms can start playing before the whole file arrives.
+Sound is normalised to -14 LUFS (EBU R128): the clip's integrated loudness is measured first
+(ffmpeg's ``ebur128`` on the audio only, a fraction of a second), then one linear gain is applied,
+with a peak limiter at -1.5 dBFS only when the gain would push peaks past it. That keeps the
+speech's own dynamics and costs far less CPU than ``loudnorm``'s dynamic mode, which works at
+192 kHz. The sound keeps the source's sample rate and channels (at most 48 kHz stereo): mono
+speech is not upmixed. Output: H.264 + AAC with ``+faststart`` so platforms can start playing
+before the whole file arrives.
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tempfile
 from collections.abc import Callable
@@ -26,6 +32,9 @@ from studio.video.transcribe import ffmpeg_exe
 SIZES = {"9:16": (1080, 1920), "1:1": (1080, 1080), "4:5": (1080, 1350), "16:9": (1920, 1080)}
 CAPTIONS = ("none", "src", "bi")
 FITS = ("crop", "blur")
+TARGET_LUFS, PEAK_DBFS, MAX_GAIN_DB = -14.0, -1.5, 30.0
+_LOUDNESS = re.compile(r"I:\s+(-?[\d.]+|-inf) LUFS")
+_PEAK = re.compile(r"Peak:\s+(-?[\d.]+|-inf) dBFS")
 
 
 @dataclass(frozen=True)
@@ -100,8 +109,9 @@ def _reframe(info: MediaInfo, opts: RenderOptions, src: Path, start: float,
 
 
 def build_command(src: Path, out: Path, start: float, end: float, info: MediaInfo,
-                  opts: RenderOptions, ass_file: Path | None, reframe: str) -> list[str]:
-    """The ffmpeg argument list for one clip (exposed for tests and the benchmark)."""
+                  opts: RenderOptions, ass_file: Path | None, reframe: str,
+                  sound: str = "") -> list[str]:
+    """The ffmpeg argument list for one clip; ``sound``: audio filters (see _sound_chain)."""
     width, height = opts.width_height
     duration = end - start
     args = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
@@ -144,20 +154,69 @@ def build_command(src: Path, out: Path, start: float, end: float, info: MediaInf
                      f"fontsdir={_filter_path(font_path().parent)}[captioned]")
         video = "[captioned]"
     graph.append(f"{video}format=yuv420p[vout]")
-    sound = "loudnorm=I=-14:TP=-1.5:LRA=11,aresample=48000" if opts.loudnorm else \
-        "aresample=48000"
     if parts_v:  # the cards' silence is joined to the clip's sound inside the graph
-        graph.append(f"{audio}{sound}[aout]")
+        graph.append(f"{audio}{sound or 'anull'}[aout]")
         audio_args = ["-map", "[aout]"]
     else:
-        # A separate audio filter runs in its own thread: loudnorm (which works at 192 kHz)
-        # never holds back the video frames, so the clip costs what the video costs.
-        audio_args = ["-map", audio.strip("[]") + ":0", "-af", sound]
+        # A separate audio filter runs in its own thread and never holds back the video.
+        audio_args = ["-map", audio.strip("[]") + ":0", *(["-af", sound] if sound else [])]
+        if info.has_audio and info.channels > 2:
+            audio_args += ["-ac", "2"]
+        if info.has_audio and info.sample_rate > 48000:
+            audio_args += ["-ar", "48000"]
     args += ["-filter_complex", ";".join(graph), "-map", "[vout]", *audio_args,
              "-c:v", "libx264", "-preset", opts.preset, "-crf", str(opts.crf),
-             "-c:a", "aac", "-b:a", "128k", "-ac", "2", "-movflags", "+faststart",
+             "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart",
              "-shortest", str(out)]
     return args
+
+
+def measure_loudness(src: Path, start: float, duration: float,
+                     filters: str = "") -> tuple[float, float] | None:
+    """Integrated loudness (LUFS) and sample peak (dBFS) of the range after ``filters``, or
+    None when it is silent."""
+    chain = f"{filters}," if filters else ""
+    cmd = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-nostats", "-ss", f"{start:.3f}", "-t",
+           f"{duration:.3f}", "-i", str(src), "-vn", "-sn", "-dn", "-af",
+           f"{chain}ebur128=framelog=quiet:peak=sample", "-f", "null", "-"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, errors="replace", check=False)
+    loud, peak = _LOUDNESS.findall(proc.stderr), _PEAK.findall(proc.stderr)
+    if proc.returncode != 0 or not loud or not peak:
+        reason = proc.stderr.strip().splitlines()[-1:] or ["no loudness summary"]
+        raise MediaError(f"ffmpeg could not measure the loudness of {src.name} "
+                         f"({reason[0][:200]}); check the sound track plays",
+                         key="video.error.render")
+    if "inf" in loud[-1] or "inf" in peak[-1] or float(loud[-1]) <= -69.0:
+        return None  # silence (or too short to gate): nothing to normalise
+    return float(loud[-1]), float(peak[-1])
+
+
+def _gain_chain(gain: float, peak: float) -> str:
+    gain = max(-MAX_GAIN_DB, min(MAX_GAIN_DB, gain))
+    chain = f"volume={gain:.2f}dB"
+    if peak + gain > PEAK_DBFS:
+        chain += f",alimiter=limit={10 ** (PEAK_DBFS / 20):.4f}:attack=5:release=50:level=0"
+    return chain
+
+
+def _sound_chain(src: Path, start: float, duration: float, info: MediaInfo,
+                 opts: RenderOptions) -> str:
+    """Audio filters: one gain to -14 LUFS, a limiter only if peaks would pass -1.5 dBFS.
+
+    Limiting lowers the loudness a little (more for speech with sharp peaks), so when the
+    limiter is needed the result is measured once more and the gain corrected.
+    """
+    measured = measure_loudness(src, start, duration) if opts.loudnorm and info.has_audio \
+        else None
+    if measured is None:
+        return ""
+    loudness, peak = measured
+    chain = _gain_chain(TARGET_LUFS - loudness, peak)
+    if "alimiter" in chain:
+        after = measure_loudness(src, start, duration, chain)
+        if after is not None and abs(after[0] - TARGET_LUFS) > 0.5:
+            chain = _gain_chain(TARGET_LUFS - loudness + TARGET_LUFS - after[0], peak)
+    return chain
 
 
 def render_clip(src: str | Path, out: str | Path, start: float, end: float,
@@ -187,8 +246,9 @@ def render_clip(src: str | Path, out: str | Path, start: float, end: float,
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="clip-") as tmp:
         ass_file = _write_ass(Path(tmp), segments, start, end, opts, intro, total)
+        sound = _sound_chain(src, start, end - start, info, opts)
         cmd = build_command(src, out.with_suffix(".part.mp4"), start, end, info, opts,
-                            ass_file, reframe)
+                            ass_file, reframe, sound)
         _run(cmd, should_cancel, out.with_suffix(".part.mp4"))
     out.with_suffix(".part.mp4").replace(out)
     return {"file": str(out), "start": start, "end": end, "width": width, "height": height,

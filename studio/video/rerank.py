@@ -7,7 +7,8 @@ every angle-bracket look-alike in the data replaced, so a sentence spoken on the
 neither close the block nor pose as an instruction. The answer ``{"ranking": [{"id", "reason"}]}``
 is checked (whole-number ids, no duplicates; ids outside the shortlist are ignored, but at least
 one must be inside), then the picks follow the model's order, filled from the score order, never
-overlapping, in timeline order. Any failure keeps the score-only picks and logs a WARNING notice.
+overlapping, in timeline order. Any failure keeps the score-only picks and logs a WARNING notice;
+``Ranked.status`` says what happened ("llm", "off", "fallback", "skipped") so the page can show it.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ SHORTLIST_FACTOR, MAX_SHORTLIST = 3, 30
 MAX_TEXT, MAX_REASON = 1200, 160
 LANG_NAMES = {"vi": "Vietnamese (tiếng Việt)", "en": "English"}
 NOTICE = "LLM ranking skipped ({reason}); the highlights are the score-only picks."
+FALLBACK = "LLM ranking failed ({reason}); the highlights are the score-only picks."
+STATUSES = ("llm", "off", "fallback", "skipped")
 # Anything that could read as a block marker: ASCII, guillemets, full-width and math brackets.
 _OPENERS = re.compile(r"[<‹«＜〈《⟨❮]")
 _CLOSERS = re.compile(r"[>›»＞〉》⟩❯]")
@@ -39,11 +42,17 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Ranked:
-    """The windows to keep, the model's reason per window (by start, end), and any notice."""
+    """The windows to keep, the model's reason per window (by start, end), and any notice.
+
+    ``status``: "llm" (the model ranked), "off" (no LLM configured or asked for), "fallback"
+    (the model was asked and failed) or "skipped" (an LLM was wanted but not asked); the last
+    two carry a ``notice`` in words.
+    """
 
     chosen: list[tuple]
     reasons: dict[tuple[float, float], str] = field(default_factory=dict)
     notice: str | None = None
+    status: str = "off"
 
 
 def load_prompt() -> Prompt:
@@ -153,13 +162,14 @@ def rerank(sents, cands: list[tuple], chosen: list[tuple], count: int, lang: str
     try:
         client = resolve_client(llm)
     except ConfigError as exc:
-        return _fallback(chosen, exc)
+        return _fallback(chosen, exc, "skipped")
     if client is None:
         return Ranked(chosen)
     shortlist = sorted(_greedy(cands, min(SHORTLIST_FACTOR * count, MAX_SHORTLIST)),
                        key=lambda c: c[1])
-    if len(shortlist) <= count:
-        return Ranked(chosen)  # nothing to choose between
+    if len(shortlist) <= count:  # nothing to choose between: not worth a request
+        reason = f"only {len(shortlist)} windows for {count} highlights, nothing to choose"
+        return Ranked(chosen, notice=NOTICE.format(reason=reason), status="skipped")
     prompt = load_prompt()
     messages = prompt.render({"lang_name": LANG_NAMES.get(lang, LANG_NAMES["en"]),
                               "count": count, "total": len(shortlist),
@@ -168,14 +178,14 @@ def rerank(sents, cands: list[tuple], chosen: list[tuple], count: int, lang: str
         result = client.chat(messages, temperature=0.0, json_mode=True)
         order = parse_ranking(result.text, prompt, len(shortlist))
     except EngineError as exc:  # LLMTimeout is an EngineError too
-        return _fallback(chosen, exc)
+        return _fallback(chosen, exc, "fallback")
     picks = _pick(shortlist, order, count)
     reasons = {(shortlist[k][1], shortlist[k][2]): r for k, r in order if r}
     return Ranked(picks, {key: r for key, r in reasons.items()
-                          if any((c[1], c[2]) == key for c in picks)})
+                          if any((c[1], c[2]) == key for c in picks)}, status="llm")
 
 
-def _fallback(chosen: list[tuple], exc: Exception) -> Ranked:
-    notice = NOTICE.format(reason=str(exc))
+def _fallback(chosen: list[tuple], exc: Exception, status: str) -> Ranked:
+    notice = (FALLBACK if status == "fallback" else NOTICE).format(reason=str(exc))
     log.warning(notice)
-    return Ranked(chosen, notice=notice)
+    return Ranked(chosen, notice=notice, status=status)
