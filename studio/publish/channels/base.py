@@ -215,6 +215,16 @@ def classify_status(status: int) -> str | None:
     return PERMANENT
 
 
+def json_body(response: httpx.Response) -> dict | None:
+    """The response's JSON object, or None when the body is not a JSON object (HTML error page,
+    empty body): shop platforms put their error codes in such an envelope."""
+    try:
+        data = response.json()
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def retry_after(response: httpx.Response) -> float | None:
     value = response.headers.get("Retry-After")
     if not value:

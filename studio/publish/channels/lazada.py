@@ -59,6 +59,7 @@ from studio.publish.channels.base import (
     ChannelError,
     PostPayload,
     PublishResult,
+    json_body,
     retry_after,
 )
 from studio.publish.channels.rules import is_whole, option_problems
@@ -231,11 +232,8 @@ class LazadaChannel(Channel):
     }
 
     def check_response(self, response: httpx.Response) -> ChannelError | None:
-        try:
-            data = response.json()
-        except ValueError:
-            return None
-        code = str(data.get("code", "0")) if isinstance(data, dict) else "0"
+        data = json_body(response)
+        code = str(data.get("code", "0")) if data is not None else "0"
         if code == "0":
             return None
         if code in THROTTLE_CODES or response.status_code == 429 or response.status_code >= 500:

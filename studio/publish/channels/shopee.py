@@ -39,6 +39,7 @@ from studio.publish.channels.base import (
     ChannelError,
     PostPayload,
     PublishResult,
+    json_body,
     retry_after,
 )
 from studio.publish.channels.rules import is_whole, option_problems
@@ -106,11 +107,8 @@ class ShopeeChannel(Channel):
         return params
 
     def check_response(self, response: httpx.Response) -> ChannelError | None:
-        try:
-            data = response.json()
-        except ValueError:
-            return None
-        if isinstance(data, dict) and data.get("error"):
+        data = json_body(response)
+        if data is not None and data.get("error"):
             return _envelope_error(self.kind, data, response.status_code, response)
         return None
 

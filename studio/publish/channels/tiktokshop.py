@@ -42,6 +42,7 @@ from studio.publish.channels.base import (
     ChannelError,
     PostPayload,
     PublishResult,
+    json_body,
     retry_after,
 )
 from studio.publish.channels.rules import is_whole, option_problems
@@ -81,11 +82,8 @@ class TikTokShopChannel(Channel):
     title_min, title_max = 25, 255
 
     def check_response(self, response: httpx.Response) -> ChannelError | None:
-        try:
-            data = response.json()
-        except ValueError:
-            return None
-        if not isinstance(data, dict) or data.get("code") in (0, None):
+        data = json_body(response)
+        if data is None or data.get("code") in (0, None):
             return None
         code = int(data["code"]) if str(data["code"]).lstrip("-").isdigit() else -1
         if response.status_code == 429 or response.status_code >= 500:
