@@ -2,10 +2,11 @@
 ``STUDIO_QUEUE_URL=redis://...`` so consumers on several machines share one Redis and one
 PostgreSQL. ``STUDIO_QUEUE_NAME`` (default ``studio``) separates studios sharing a Redis.
 
-Tasks: ``publish`` (one target), ``sweep``, ``refresh_token`` and ``run_job`` (a long media job
-with progress and cancel, see :mod:`studio.publish.jobs`). The database is the source of truth:
-a task only carries an id, so a lost or duplicated task is harmless (the sweep re-enqueues, the
-claim skips duplicates).
+Tasks: ``publish_batch`` (a list of one account's target ids, see
+:mod:`studio.publish.scheduler`), ``publish`` (one target id), ``sweep``, ``refresh_token`` and
+``run_job`` (a long media job with progress and cancel, see :mod:`studio.publish.jobs`). The
+database is the source of truth: a task only carries ids, so a lost or duplicated task is
+harmless (the sweep re-enqueues after a while, the reservation and the claim skip duplicates).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class Queue:
     def __post_init__(self) -> None:
         task = self.huey.task
         self.publish = task(name="publish")(_publish)
+        self.publish_batch = task(name="publish_batch")(_publish_batch)
         self.sweep = task(name="sweep")(_sweep_task)
         self.refresh_token = task(name="refresh_token")(_refresh)
         self.run_job = task(name="run_job")(_run_job)
@@ -84,13 +86,21 @@ def get_queue() -> Queue:
 def run_sweep(queue: Queue) -> dict:
     from studio.publish.scheduler import sweep
 
-    return sweep(queue.publish, refresh=queue.refresh_token)
+    return sweep(enqueue_batch=queue.publish_batch, refresh=queue.refresh_token)
 
 
 def _publish(target_id: int) -> str:
     from studio.publish.scheduler import publish_target
 
     return publish_target(target_id).result
+
+
+def _publish_batch(target_ids: list[int]) -> dict[str, int]:
+    from collections import Counter
+
+    from studio.publish.scheduler import publish_batch
+
+    return dict(Counter(o.result for o in publish_batch(target_ids)))
 
 
 def _sweep_task() -> None:
