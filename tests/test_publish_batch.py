@@ -321,3 +321,12 @@ def test_kill_9_in_the_middle_of_a_batch(engine, session, ws, receiver, lookup):
         assert len(receiver.deliveries) == 12
     else:
         assert final == {"published": 12 - stuck, "needs_attention": stuck}
+
+
+@pytest.mark.parametrize("raw,expected", [("", 60.0), ("3", 3.0), ("2.5", 2.5), ("0", 60.0),
+                                          ("abc", 60.0), ("500", 60.0), ("-4", 60.0)])
+def test_reserve_hold_setting(monkeypatch, caplog, raw, expected):
+    monkeypatch.setenv("STUDIO_PUBLISH_RESERVE_S", raw)
+    assert scheduler._reserve_s() == expected
+    warned = any("STUDIO_PUBLISH_RESERVE_S" in r.getMessage() for r in caplog.records)
+    assert warned == (raw not in ("", "3", "2.5"))

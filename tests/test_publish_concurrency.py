@@ -90,6 +90,8 @@ def test_racing_threads_with_duplicate_tasks(engine, receiver):
 def _queue_env(kind: str) -> dict:
     env = os.environ.copy()
     env["STUDIO_QUEUE_NAME"] = f"t-{uuid.uuid4().hex[:10]}"
+    # A killed consumer's unsent batch is handed out again after this hold (default 60 s).
+    env["STUDIO_PUBLISH_RESERVE_S"] = "3"
     if kind == "redis":
         require(bool(REDIS_URL), "the Redis queue tests need TEST_REDIS_URL "
                 "(e.g. redis://127.0.0.1:6379/0)")

@@ -30,6 +30,7 @@ lookup the target goes to ``needs_attention`` for a person.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 import uuid
@@ -78,7 +79,26 @@ log = logging.getLogger(__name__)
 
 LEASE_S = 600.0  # a consumer silent for this long while publishing is presumed dead
 REQUEUE_S = 120.0  # an enqueued target not claimed after this long is enqueued again
-RESERVE_S = 60.0  # a batch's hold on targets it has not sent yet (< REQUEUE_S)
+
+
+def _reserve_s(default: float = 60.0) -> float:
+    """A batch's hold on targets it has not sent yet: STUDIO_PUBLISH_RESERVE_S seconds (1 to
+    REQUEUE_S; default 60). When a consumer dies, its unsent targets wait this long."""
+    raw = os.environ.get("STUDIO_PUBLISH_RESERVE_S", "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 1.0 <= value < REQUEUE_S:
+        log.warning("STUDIO_PUBLISH_RESERVE_S=%r is not a number of seconds from 1 to %d; "
+                    "using %d (unset it or fix it)", raw, REQUEUE_S, default)
+        return default
+    return value
+
+
+RESERVE_S = _reserve_s()
 FLUSH_S = 0.5  # outcomes waiting longer than this are recorded before the next send
 #: Targets per queue task by channel kind. Cheap local calls batch; a channel whose publish
 #: takes seconds (uploads) gets one target per task so consumers publish them in parallel.
