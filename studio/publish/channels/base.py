@@ -28,6 +28,7 @@ from typing import Any, ClassVar
 import httpx
 
 from studio.errors import EngineError
+from studio.publish.channels.rules import option_problems
 
 RETRYABLE, AUTH, PERMANENT, UNKNOWN = "retryable", "auth", "permanent", "unknown"
 #: How to give a file a public https URL (said wherever a platform pulls media by URL).
@@ -113,6 +114,8 @@ class Channel(ABC):
     #: Other fields the channel reads from its credentials (stored encrypted even when the name
     #: does not look secret, e.g. an OAuth client_id used with the client secret).
     credential_fields: ClassVar[tuple[str, ...]] = ()
+    #: Rules for optional account options (see ``rules.option_problems``), checked at connect.
+    option_rules: ClassVar[dict] = {}
     default_api_base: ClassVar[str] = ""
     #: Where OAuth token calls go when the platform has a separate host (option ``auth_base``).
     default_auth_base: ClassVar[str] = ""
@@ -159,7 +162,7 @@ class Channel(ABC):
     def validate_account(self) -> list[str]:
         missing = [k for k in self.required_options if not self.options.get(k)]
         missing += [k for k in self.required_credentials if not self.credentials.get(k)]
-        return [f"missing {k}" for k in missing]
+        return [f"missing {k}" for k in missing] + option_problems(self.options, self.option_rules)
 
     # -- HTTP with classification -----------------------------------------------------------
     def check_response(self, response: httpx.Response) -> ChannelError | None:

@@ -55,7 +55,6 @@ from studio.publish.channels.base import (
     PublishResult,
     retry_after,
 )
-from studio.publish.channels.rules import option_problems
 
 GRAPH_VERSION = "v21.0"
 RATE_LIMIT_CODES = {4, 17, 32, 613}
@@ -158,9 +157,6 @@ class FacebookChannel(Channel):
         tags = " ".join(f"#{t.lstrip('#')}" for t in payload.hashtags)
         return (payload.text + ("\n\n" + tags if tags else "")).strip()
 
-    def validate_account(self) -> list[str]:
-        return super().validate_account() + option_problems(self.options,
-                                                            self.option_rules)
 
     def validate(self, payload: PostPayload) -> list[str]:
         problems = []

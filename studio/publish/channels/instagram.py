@@ -46,7 +46,6 @@ from studio.publish.channels.base import (
     PublishResult,
 )
 from studio.publish.channels.facebook import GRAPH_VERSION, graph_error
-from studio.publish.channels.rules import option_problems
 
 NOT_READY = "code 9007/2207027"
 CONTAINER = "container:"
@@ -93,9 +92,6 @@ class InstagramChannel(Channel):
         return (payload.text + ("\n\n" + tags if tags else "")).strip()
 
     # -- validation --------------------------------------------------------------------------
-    def validate_account(self) -> list[str]:
-        return super().validate_account() + option_problems(self.options,
-                                                            self.option_rules)
 
     @staticmethod
     def post_kind(payload: PostPayload) -> str:

@@ -62,7 +62,7 @@ from studio.publish.channels.base import (
     json_body,
     retry_after,
 )
-from studio.publish.channels.rules import is_whole, option_problems
+from studio.publish.channels.rules import is_whole
 
 AUTH_API = "https://auth.lazada.com/rest"
 AUTHORIZE = "https://auth.lazada.com/oauth/authorize"
@@ -266,9 +266,6 @@ class LazadaChannel(Channel):
         return response.json()
 
     # -- validation --------------------------------------------------------------------------
-    def validate_account(self) -> list[str]:
-        return super().validate_account() + option_problems(self.options,
-                                                            self.option_rules)
 
     def validate(self, payload: PostPayload) -> list[str]:
         problems = []

@@ -42,7 +42,7 @@ from studio.publish.channels.base import (
     json_body,
     retry_after,
 )
-from studio.publish.channels.rules import is_whole, option_problems
+from studio.publish.channels.rules import is_whole
 
 ADD_ITEM = "/api/v2/product/add_item"
 UPLOAD_IMAGE = "/api/v2/media_space/upload_image"
@@ -120,9 +120,6 @@ class ShopeeChannel(Channel):
         return response.json()
 
     # -- validation --------------------------------------------------------------------------
-    def validate_account(self) -> list[str]:
-        return super().validate_account() + option_problems(self.options,
-                                                            self.option_rules)
 
     def validate(self, payload: PostPayload) -> list[str]:
         problems = []

@@ -60,7 +60,6 @@ from studio.publish.channels.base import (
     PublishResult,
     retry_after,
 )
-from studio.publish.channels.rules import option_problems
 
 MB = 1024 * 1024
 MIN_CHUNK, MAX_CHUNK, MAX_LAST = 5 * MB, 64 * MB, 128 * MB
@@ -254,8 +253,7 @@ class TikTokChannel(Channel):
         return plan_chunks(size, chunk, min_chunk=low, max_chunk=high)
 
     def validate_account(self) -> list[str]:
-        problems = super().validate_account() + option_problems(self.options,
-                                                                self.option_rules)
+        problems = super().validate_account()
         value = self.options.get("chunk_size")
         if value not in (None, ""):
             low = int(self.options.get("min_chunk_size") or MIN_CHUNK)

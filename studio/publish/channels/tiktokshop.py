@@ -45,7 +45,7 @@ from studio.publish.channels.base import (
     json_body,
     retry_after,
 )
-from studio.publish.channels.rules import is_whole, option_problems
+from studio.publish.channels.rules import is_whole
 
 AUTH_BASE = "https://auth.tiktok-shops.com"
 AUTHORIZE = "https://services.tiktokshop.com/open/authorize"
@@ -120,9 +120,6 @@ class TikTokShopChannel(Channel):
         return response.json()
 
     # -- validation --------------------------------------------------------------------------
-    def validate_account(self) -> list[str]:
-        return super().validate_account() + option_problems(self.options,
-                                                            self.option_rules)
 
     def validate(self, payload: PostPayload) -> list[str]:
         problems = []

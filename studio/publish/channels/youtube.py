@@ -42,7 +42,6 @@ from studio.publish.channels.base import (
     PublishResult,
     retry_after,
 )
-from studio.publish.channels.rules import option_problems
 
 KIB256 = 256 * 1024
 DEFAULT_CHUNK = 32 * KIB256  # 8 MiB
@@ -105,8 +104,7 @@ class YouTubeChannel(Channel):
         return int(self.options.get("chunk_size") or DEFAULT_CHUNK)
 
     def validate_account(self) -> list[str]:
-        problems = super().validate_account() + option_problems(self.options,
-                                                                self.option_rules)
+        problems = super().validate_account()
         value = self.options.get("chunk_size")
         if value not in (None, "") and (not str(value).isdigit() or int(value) <= 0
                                         or int(value) % KIB256):

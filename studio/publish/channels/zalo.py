@@ -42,7 +42,6 @@ from studio.publish.channels.base import (
     PublishResult,
     retry_after,
 )
-from studio.publish.channels.rules import option_problems
 
 OAUTH_BASE = "https://oauth.zaloapp.com"
 AUTH_CODES = {-216, -124, -14014, -14002}
@@ -120,9 +119,6 @@ class ZaloChannel(Channel):
                 "description": f["description"], "body": body, "status": "show",
                 "comment": "show"}
 
-    def validate_account(self) -> list[str]:
-        return super().validate_account() + option_problems(self.options,
-                                                            self.option_rules)
 
     def validate(self, payload: PostPayload) -> list[str]:
         problems = []
